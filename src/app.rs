@@ -1,0 +1,138 @@
+//! Runs a parsed command line: the glue between [`crate::cli`] and the
+//! library, and the one place that turns outcomes into exit codes
+//! (0 found, 1 nothing found, 2 error).
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cli::{AnalyzeArgs, Cli, Command, IndexArgs, KindArg, SearchArgs};
+use crate::corpus::read_named_files;
+use crate::render::{self, Style};
+use crate::search::{FilterField, KindFilter, Outcome, Request};
+use crate::tagging::{tag_article, EntityKind};
+use crate::{article::ParagraphKind, index};
+
+/// What a command found, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Yes,
+    No,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Index(args) => run_index(&args),
+        Command::Search(args) => run_search(&args),
+        Command::Analyze(args) => run_analyze(&args),
+    };
+    match result {
+        Ok(Found::Yes) => ExitCode::SUCCESS,
+        Ok(Found::No) => ExitCode::from(1),
+        Err(e) => {
+            // `newsgrep search x | head` closes the pipe: end quietly.
+            if e.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            let msg = format!("{e:#}");
+            eprintln!("newsgrep: {}", msg.lines().collect::<Vec<_>>().join(" "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_index(args: &IndexArgs) -> anyhow::Result<Found> {
+    let loc = &args.locations;
+    let summary = index::build(&loc.corpus, &loc.index)?;
+    for w in &summary.warnings {
+        eprintln!("newsgrep: warning: {w}");
+    }
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &summary)?;
+        writeln!(out)?;
+    } else if !args.quiet {
+        writeln!(out, "{}", render::summary_text(&summary))?;
+    }
+    Ok(Found::Yes)
+}
+
+fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
+    let loc = &args.locations;
+    if !index::exists(&loc.index) {
+        eprintln!(
+            "newsgrep: no index at {}; building it from {} first",
+            loc.index.display(),
+            loc.corpus.display()
+        );
+        let summary = index::build(&loc.corpus, &loc.index)
+            .with_context(|| format!("building the index at {}", loc.index.display()))?;
+        for w in &summary.warnings {
+            eprintln!("newsgrep: warning: {w}");
+        }
+        eprintln!("newsgrep: {}", render::summary_text(&summary));
+    }
+    let (idx, fields) = index::open(&loc.index)?;
+    let mut filters = Vec::new();
+    filters.extend(args.speaker.iter().map(|v| (FilterField::Speaker, v.clone())));
+    for (values, kind) in [
+        (&args.person, EntityKind::Person),
+        (&args.org, EntityKind::Org),
+        (&args.place, EntityKind::Place),
+        (&args.weapon, EntityKind::Weapon),
+    ] {
+        filters.extend(values.iter().map(|v| (FilterField::Entity(kind), v.clone())));
+    }
+    let kinds = match args.kind {
+        KindArg::Body => KindFilter::Only(ParagraphKind::Body),
+        KindArg::Heading => KindFilter::Only(ParagraphKind::Heading),
+        KindArg::Boilerplate => KindFilter::Only(ParagraphKind::Boilerplate),
+        KindArg::All => KindFilter::All,
+    };
+    let request = Request {
+        query: args.query.clone(),
+        filters,
+        limit: args.limit,
+        kinds,
+        quotes_only: args.quotes,
+    };
+    let results = match crate::search::search(&idx, &fields, &request)? {
+        Outcome::Results(r) => r,
+        Outcome::UnknownFilter(u) => {
+            eprintln!("{}", render::unknown_filter(&u));
+            return Ok(Found::No);
+        }
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        render::results_json(&mut out, &results)?;
+    } else {
+        render::results_text(&mut out, &results, &Style::choose(args.color))?;
+    }
+    out.flush()?;
+    Ok(if results.total_hits > 0 { Found::Yes } else { Found::No })
+}
+
+fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<Found> {
+    let corpus = read_named_files(&args.files)?;
+    for w in &corpus.warnings {
+        eprintln!("newsgrep: warning: {w}");
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut any = false;
+    for article in corpus.articles {
+        let tagged = tag_article(article);
+        if args.json {
+            render::analysis_json(&mut out, &tagged, args.explain)?;
+        } else {
+            render::analysis_text(&mut out, &tagged, args.explain)?;
+        }
+        any = true;
+    }
+    out.flush()?;
+    Ok(if any { Found::Yes } else { Found::No })
+}

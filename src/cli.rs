@@ -1,0 +1,134 @@
+//! Every command and flag, in one place (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  newsgrep index                          build or refresh ./index from ./corpus
+  newsgrep search \"Shahed-136\"            ranked paragraphs, snippets and facets
+  newsgrep search shells --speaker kirby  only what John Kirby is reported saying
+  newsgrep search missiles --place iran --json
+  newsgrep analyze corpus/article.txt     how one article is read and tagged
+
+Exit status: 0 found, 1 nothing found, 2 error.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsgrep",
+    version,
+    about = "Search news articles by who said what",
+    long_about = "newsgrep indexes a folder of news articles paragraph by paragraph, tags each \
+                  paragraph with its speakers (who is quoted or paraphrased) and its entities \
+                  (people, organisations, places, weapons), and searches them with BM25 ranking, \
+                  highlighted snippets and facet counts.",
+    after_help = EXAMPLES,
+    infer_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or rebuild the index from the corpus folder.
+    #[command(after_help = "Examples:\n  newsgrep index\n  newsgrep index --corpus ~/news --index ~/.cache/news-index")]
+    Index(IndexArgs),
+    /// Search paragraphs (tantivy query syntax: phrases, AND/OR/NOT, +/-).
+    #[command(after_help = "Examples:\n  newsgrep search \"Shahed-136\"\n  newsgrep search '\"artillery shells\" AND Russia' --limit 5\n  newsgrep search shells --speaker kirby --quotes\n  newsgrep search drones --weapon shahed-136 --place iran --json\n\nExit status: 0 with hits, 1 without, 2 on error.")]
+    Search(SearchArgs),
+    /// Show how files are read and tagged, without touching the index.
+    #[command(after_help = "Examples:\n  newsgrep analyze corpus/000_545491d4a5c1f521.txt\n  newsgrep analyze --json corpus/*.txt | jq .paragraphs[0]")]
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Locations {
+    /// Folder of articles (.txt, .jsonl), read recursively.
+    #[arg(long, env = "NEWSGREP_CORPUS", default_value = "corpus", value_name = "DIR")]
+    pub corpus: PathBuf,
+    /// Folder of the index.
+    #[arg(long, env = "NEWSGREP_INDEX", default_value = "index", value_name = "DIR")]
+    pub index: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    #[command(flatten)]
+    pub locations: Locations,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Body,
+    Heading,
+    Boilerplate,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query, in tantivy syntax: words, "phrases", AND/OR/NOT, +must -mustnot.
+    #[arg(allow_hyphen_values = false)]
+    pub query: String,
+    /// Only paragraphs attributed to this speaker (full name, surname or unambiguous part).
+    #[arg(long, value_name = "NAME")]
+    pub speaker: Vec<String>,
+    /// Only paragraphs that mention this person.
+    #[arg(long, value_name = "NAME")]
+    pub person: Vec<String>,
+    /// Only paragraphs that mention this organisation.
+    #[arg(long, value_name = "NAME")]
+    pub org: Vec<String>,
+    /// Only paragraphs that mention this place.
+    #[arg(long, value_name = "NAME")]
+    pub place: Vec<String>,
+    /// Only paragraphs that mention this weapon.
+    #[arg(long, value_name = "NAME")]
+    pub weapon: Vec<String>,
+    /// Only paragraphs that quote the (filtered) speaker directly, in quotation marks.
+    #[arg(long)]
+    pub quotes: bool,
+    /// Number of hits to show; 0 shows all.
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Which paragraph kinds to search.
+    #[arg(long, value_enum, default_value_t = KindArg::Body)]
+    pub kind: KindArg,
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub locations: Locations,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Article files (.txt or .jsonl).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// One JSON object per article per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Show which rule or list found each speaker and entity.
+    #[arg(long)]
+    pub explain: bool,
+}

@@ -1,0 +1,38 @@
+//! The library's error type: every failure a user can cause or meet has its
+//! own variant, so the binary can print one clear line and exit with 2.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("corpus folder {0} does not exist (set --corpus or NEWSGREP_CORPUS)")]
+    CorpusMissing(PathBuf),
+    #[error("{0}: no such file")]
+    FileMissing(PathBuf),
+    #[error("no index at {0}: run `newsgrep index` first")]
+    IndexMissing(PathBuf),
+    #[error("{0} is not a newsgrep index ({1})")]
+    NotAnIndex(PathBuf, String),
+    #[error("index at {path} was written by another newsgrep version ({found}); run `newsgrep index --full`")]
+    IndexOutdated { path: PathBuf, found: String },
+    #[error("another `newsgrep index` is writing to {0}; wait for it to finish")]
+    IndexLocked(PathBuf),
+    #[error("invalid query: {0}")]
+    Query(String),
+    #[error("invalid {flag} filter {value:?}: {reason}")]
+    Filter {
+        flag: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

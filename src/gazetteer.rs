@@ -1,0 +1,304 @@
+//! Reference lists compiled into the binary, and one automaton over them.
+//!
+//! Every list lives in `data/` with its source and licence (see
+//! `data/README.md`). All surface forms (names, aliases, demonyms, capitals,
+//! organisations, weapon systems) go into a single Aho-Corasick automaton so
+//! a paragraph is scanned once, whatever the size of the lists.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::tagging::EntityKind;
+
+const COUNTRIES: &str = include_str!("../data/countries.tsv");
+const US_STATES: &str = include_str!("../data/us-states.tsv");
+const PLACES: &str = include_str!("../data/places.tsv");
+const ORGS: &str = include_str!("../data/orgs.tsv");
+const WEAPONS: &str = include_str!("../data/weapons.tsv");
+const FIRST_NAMES: &str = include_str!("../data/first-names.tsv");
+const TITLES: &str = include_str!("../data/honorifics-titles.txt");
+
+/// Gender as far as a first name or an honorific tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+    Unknown,
+}
+
+/// How a surface form entered the list; `analyze` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    CountryName,
+    CountryAlias,
+    Demonym,
+    Capital,
+    UsState,
+    Region,
+    Organisation,
+    WeaponSystem,
+}
+
+/// One surface form and what it stands for.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub surface: String,
+    pub canonical: String,
+    pub kind: EntityKind,
+    pub origin: Origin,
+    /// Weapon names that are also ordinary words ("Patriot", "Apache")
+    /// count only next to a military word.
+    pub needs_context: bool,
+}
+
+/// A gazetteer hit in a text, in byte offsets.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'g> {
+    pub start: usize,
+    pub end: usize,
+    pub entry: &'g Entry,
+}
+
+pub struct Gazetteer {
+    entries: Vec<Entry>,
+    automaton: AhoCorasick,
+    first_names: HashMap<String, Gender>,
+    /// Lower-cased titles, each as a list of words ("brig. gen." → ["brig.", "gen."]).
+    titles: HashSet<String>,
+    longest_title_words: usize,
+    /// Lower-cased canonical/alias → index, for looking a name up whole.
+    by_surface: HashMap<String, usize>,
+}
+
+fn tsv_rows(data: &str) -> impl Iterator<Item = Vec<&str>> {
+    data.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split('\t').collect())
+}
+
+fn split_multi(field: Option<&&str>) -> Vec<String> {
+    field
+        .map(|f| {
+            f.split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Gazetteer {
+    fn build() -> Gazetteer {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut push = |surface: String, canonical: &str, kind, origin, needs_context| {
+            // First list wins: a capital that is also a US state keeps its
+            // country row, an alias never shadows another row's name.
+            if surface.len() < 2 || !seen.insert(surface.clone()) {
+                return;
+            }
+            entries.push(Entry {
+                surface,
+                canonical: canonical.to_string(),
+                kind,
+                origin,
+                needs_context,
+            });
+        };
+        for row in tsv_rows(COUNTRIES) {
+            let name = row[0];
+            push(name.to_string(), name, EntityKind::Place, Origin::CountryName, false);
+            for a in split_multi(row.get(1)) {
+                push(a, name, EntityKind::Place, Origin::CountryAlias, false);
+            }
+            for d in split_multi(row.get(2)) {
+                push(d, name, EntityKind::Place, Origin::Demonym, false);
+            }
+            for c in split_multi(row.get(3)) {
+                let canonical = c.clone();
+                push(c, &canonical, EntityKind::Place, Origin::Capital, false);
+            }
+        }
+        for row in tsv_rows(US_STATES) {
+            let name = row[0];
+            push(name.to_string(), name, EntityKind::Place, Origin::UsState, false);
+            // Only the dotted AP forms: two-letter codes collide with words.
+            for a in split_multi(row.get(1)) {
+                if a.contains('.') && a.len() > 4 {
+                    push(a, name, EntityKind::Place, Origin::UsState, false);
+                }
+            }
+        }
+        for (data, kind, origin) in [
+            (PLACES, EntityKind::Place, Origin::Region),
+            (ORGS, EntityKind::Org, Origin::Organisation),
+            (WEAPONS, EntityKind::Weapon, Origin::WeaponSystem),
+        ] {
+            for row in tsv_rows(data) {
+                let name = row[0];
+                let needs_context = row.get(2).is_some_and(|v| v.trim() == "yes");
+                push(name.to_string(), name, kind, origin, needs_context);
+                for a in split_multi(row.get(1)) {
+                    push(a, name, kind, origin, needs_context);
+                }
+            }
+        }
+        let patterns: Vec<&str> = entries.iter().map(|e| e.surface.as_str()).collect();
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("gazetteer automaton builds");
+
+        let mut first_names = HashMap::new();
+        for row in tsv_rows(FIRST_NAMES) {
+            let g = match row.get(1).copied() {
+                Some("m") => Gender::Male,
+                Some("f") => Gender::Female,
+                _ => Gender::Unknown,
+            };
+            first_names.insert(row[0].to_string(), g);
+        }
+        let titles: HashSet<String> = TITLES
+            .lines()
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let longest_title_words = titles
+            .iter()
+            .map(|t| t.split_whitespace().count())
+            .max()
+            .unwrap_or(1);
+        let mut by_surface = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_surface.entry(e.surface.to_lowercase()).or_insert(i);
+            by_surface.entry(e.canonical.to_lowercase()).or_insert(i);
+        }
+        Gazetteer {
+            entries,
+            automaton,
+            first_names,
+            titles,
+            longest_title_words,
+            by_surface,
+        }
+    }
+
+    /// Every whole-word hit in `text` (which should be folded, see
+    /// [`crate::text::fold`]), leftmost-longest, case as written.
+    pub fn find<'g>(&'g self, text: &str) -> Vec<Hit<'g>> {
+        let bytes = text.as_bytes();
+        let is_word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+        self.automaton
+            .find_iter(text)
+            .filter(|m| {
+                let before = m.start().checked_sub(1).and_then(|i| bytes.get(i));
+                // "U.S." ends in a dot, so the next byte may be anything.
+                !is_word(before) && !is_word(bytes.get(m.end()))
+            })
+            .map(|m| Hit {
+                start: m.start(),
+                end: m.end(),
+                entry: &self.entries[m.pattern().as_usize()],
+            })
+            .collect()
+    }
+
+    /// Looks a whole name up (case-insensitive, leading "the" dropped).
+    pub fn lookup(&self, name: &str) -> Option<&Entry> {
+        let lower = name.trim().to_lowercase();
+        let lower = lower.strip_prefix("the ").unwrap_or(&lower);
+        self.by_surface.get(lower).map(|&i| &self.entries[i])
+    }
+
+    /// Looks a name up as written (case-sensitive), for capitalised runs in
+    /// text, where "Labour" the party must not match "labour" the word.
+    pub fn lookup_exact(&self, name: &str) -> Option<&Entry> {
+        let e = self.lookup(name)?;
+        let bare = name.strip_prefix("the ").or_else(|| name.strip_prefix("The ")).unwrap_or(name);
+        (e.surface == bare || e.canonical == bare).then_some(e)
+    }
+
+    pub fn first_name_gender(&self, word: &str) -> Option<Gender> {
+        self.first_names.get(word).copied().or_else(|| {
+            // "JOHN" or "john" in odd casing.
+            let mut c = word.chars();
+            let first = c.next()?;
+            let fixed: String = first.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect();
+            self.first_names.get(&fixed).copied()
+        })
+    }
+
+    pub fn is_first_name(&self, word: &str) -> bool {
+        self.first_name_gender(word).is_some()
+    }
+
+    /// Is `words` (as written) a title that precedes names ("Brig. Gen.",
+    /// "spokesman", "Prime Minister")? Abbreviations must keep their case.
+    pub fn is_title(&self, words: &[&str]) -> bool {
+        let joined = words.join(" ");
+        let lower = joined.to_lowercase();
+        if !self.titles.contains(&lower) {
+            return false;
+        }
+        // "MP", "PC", "Gen." only in their own case; lower-case "general" or
+        // "pc" are ordinary words.
+        let short = joined.len() <= 4 || joined.ends_with('.');
+        !short || joined.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    pub fn longest_title_words(&self) -> usize {
+        self.longest_title_words
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::build);
+
+/// The process-wide gazetteer, built on first use.
+pub fn gazetteer() -> &'static Gazetteer {
+    &GAZETTEER
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_aliases_with_canonical_names() {
+        let g = gazetteer();
+        let hits = g.find("The U.S. and America met the UK near Pyongyang; US officials.");
+        let names: Vec<&str> = hits.iter().map(|h| h.entry.canonical.as_str()).collect();
+        assert_eq!(
+            names,
+            ["United States", "United States", "United Kingdom", "Pyongyang", "United States"]
+        );
+    }
+
+    #[test]
+    fn whole_words_only_and_longest_match() {
+        let g = gazetteer();
+        assert!(g.find("Iranian").iter().all(|h| h.entry.surface == "Iranian"));
+        assert!(g.find("Omani").iter().all(|h| h.entry.surface != "Oman"));
+        let hits = g.find("the Washington Post reported");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].entry.canonical, "Washington Post");
+    }
+
+    #[test]
+    fn first_names_and_titles() {
+        let g = gazetteer();
+        assert_eq!(g.first_name_gender("John"), Some(Gender::Male));
+        assert_eq!(g.first_name_gender("Barbara"), Some(Gender::Female));
+        assert!(g.is_title(&["Brig.", "Gen."]));
+        assert!(g.is_title(&["spokesman"]));
+        assert!(g.is_title(&["Press", "Secretary"]));
+        assert!(!g.is_title(&["Kirby"]));
+    }
+}

@@ -1,0 +1,22 @@
+//! newsgrep: search news articles by who said what.
+//!
+//! Modules follow the data flow: [`corpus`] and [`article`] read articles,
+//! [`tagging`] finds speakers and entities (with [`gazetteer`] data),
+//! [`tokenizer`] and [`index`] store paragraphs in tantivy, [`search`] answers
+//! queries and [`render`] prints them. [`cli`] holds every flag; [`app`] runs
+//! the commands and maps outcomes to exit codes.
+
+pub mod app;
+pub mod article;
+pub mod cli;
+pub mod corpus;
+pub mod error;
+pub mod gazetteer;
+pub mod index;
+pub mod render;
+pub mod search;
+pub mod tagging;
+pub mod text;
+pub mod tokenizer;
+
+pub use error::{Error, Result};

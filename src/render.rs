@@ -1,0 +1,326 @@
+//! Printing results and analyses, as text for people or JSON for scripts.
+//!
+//! Colour follows ripgrep's habits: on for a terminal, off when piped, when
+//! `NO_COLOR` is set or `TERM=dumb`, and `--color always|never` overrides.
+
+use std::io::{self, IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::cli::ColorChoice;
+use crate::index::Summary;
+use crate::search::{FacetCount, Results, UnknownFilter};
+use crate::tagging::TaggedArticle;
+
+/// ANSI styles; empty strings when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub matched: &'static str,
+    pub path: &'static str,
+    pub title: &'static str,
+    pub speaker: &'static str,
+    pub dim: &'static str,
+    pub reset: &'static str,
+}
+
+impl Style {
+    pub const PLAIN: Style = Style {
+        matched: "",
+        path: "",
+        title: "",
+        speaker: "",
+        dim: "",
+        reset: "",
+    };
+    /// Bold red matches, magenta paths, green speakers: ripgrep's palette,
+    /// legible on dark and light backgrounds.
+    pub const COLOR: Style = Style {
+        matched: "\x1b[1;31m",
+        path: "\x1b[35m",
+        title: "\x1b[1m",
+        speaker: "\x1b[32m",
+        dim: "\x1b[2m",
+        reset: "\x1b[0m",
+    };
+
+    pub fn choose(choice: ColorChoice) -> Style {
+        let on = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        };
+        if on {
+            Style::COLOR
+        } else {
+            Style::PLAIN
+        }
+    }
+}
+
+/// Writes the snippet with highlighted ranges, on one line.
+fn highlighted(snippet: &str, ranges: &[[usize; 2]], style: &Style) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for [s, e] in ranges {
+        let (s, e) = (*s, *e);
+        if s < at || e > snippet.len() || !snippet.is_char_boundary(s) || !snippet.is_char_boundary(e) {
+            continue;
+        }
+        out.push_str(&snippet[at..s]);
+        if style.matched.is_empty() {
+            out.push_str(&snippet[s..e]);
+        } else {
+            out.push_str(style.matched);
+            out.push_str(&snippet[s..e]);
+            out.push_str(style.reset);
+        }
+        at = e;
+    }
+    out.push_str(&snippet[at..]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn counts_line(counts: &[FacetCount]) -> String {
+    counts
+        .iter()
+        .map(|c| format!("{} ({})", c.name, c.count))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Search results as text.
+pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Result<()> {
+    for hit in &r.hits {
+        writeln!(
+            out,
+            "{}{}.{} {}[{:.2}]{} {}{}{}",
+            style.title, hit.rank, style.reset, style.dim, hit.score, style.reset, style.title, hit.title, style.reset
+        )?;
+        let mut meta = format!("{}{}#{}{}", style.path, hit.path, hit.paragraph, style.reset);
+        if hit.kind != "body" {
+            meta.push_str(&format!(" ({})", hit.kind));
+        }
+        if !hit.speakers.is_empty() {
+            let names: Vec<String> = hit
+                .speakers
+                .iter()
+                .map(|s| {
+                    let quote = if s.quote == crate::tagging::QuoteType::Direct { ", quoted" } else { "" };
+                    match &s.role {
+                        Some(role) => format!("{}{}{} ({role}{quote})", style.speaker, s.name, style.reset),
+                        None if !quote.is_empty() => format!("{}{}{} (quoted)", style.speaker, s.name, style.reset),
+                        None => format!("{}{}{}", style.speaker, s.name, style.reset),
+                    }
+                })
+                .collect();
+            meta.push_str(&format!("  speakers: {}", names.join("; ")));
+        }
+        writeln!(out, "   {meta}")?;
+        writeln!(out, "   {}", highlighted(&hit.snippet, &hit.highlights, style))?;
+        writeln!(out)?;
+    }
+    let shown = r.hits.len();
+    writeln!(
+        out,
+        "{}{} matching paragraph{}{}{}",
+        style.dim,
+        r.total_hits,
+        if r.total_hits == 1 { "" } else { "s" },
+        if shown < r.total_hits { format!(", {shown} shown") } else { String::new() },
+        style.reset
+    )?;
+    let f = &r.facets;
+    for (label, counts) in [
+        ("speakers", &f.speaker),
+        ("people", &f.person),
+        ("organisations", &f.org),
+        ("places", &f.place),
+        ("weapons", &f.weapon),
+    ] {
+        if !counts.is_empty() {
+            writeln!(out, "{}{label}:{} {}", style.title, style.reset, counts_line(counts))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn results_json(out: &mut dyn Write, r: &Results) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, r)?;
+    writeln!(out)
+}
+
+/// The message for a filter that names nobody (stderr).
+pub fn unknown_filter(u: &UnknownFilter) -> String {
+    let mut msg = format!("newsgrep: {} {:?} matches no known name", u.flag, u.value);
+    if !u.suggestions.is_empty() {
+        msg.push_str(&format!("; did you mean {}?", u.suggestions.join(", ")));
+    }
+    msg
+}
+
+/// The one-paragraph summary of `newsgrep index`.
+pub fn summary_text(s: &Summary) -> String {
+    let mut line = format!(
+        "Indexed {} article{} ({} paragraphs) from {} into {}: {} speakers, {} entities, in {:.2} s.",
+        s.articles,
+        if s.articles == 1 { "" } else { "s" },
+        s.paragraphs,
+        s.corpus.display(),
+        s.index.display(),
+        s.speakers,
+        s.entities,
+        s.seconds
+    );
+    if !s.warnings.is_empty() {
+        line.push_str(&format!(" {} warning(s).", s.warnings.len()));
+    }
+    line
+}
+
+#[derive(Serialize)]
+struct NameKind<'a> {
+    name: &'a str,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SpeakerOut<'a> {
+    name: &'a str,
+    kind: &'a str,
+    quote: crate::tagging::QuoteType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ParagraphOut<'a> {
+    index: usize,
+    kind: &'a str,
+    text: &'a str,
+    speakers: Vec<SpeakerOut<'a>>,
+    entities: Vec<NameKind<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArticleOut<'a> {
+    path: &'a str,
+    title: &'a str,
+    dateline: Option<&'a str>,
+    source: Option<&'a str>,
+    date: Option<&'a str>,
+    paragraphs: Vec<ParagraphOut<'a>>,
+}
+
+fn article_out(t: &TaggedArticle, explain: bool) -> ArticleOut<'_> {
+    let a = &t.article;
+    ArticleOut {
+        path: &a.path,
+        title: &a.title,
+        dateline: a.dateline.as_deref(),
+        source: a.source.as_deref(),
+        date: a.date.as_deref(),
+        paragraphs: t
+            .paragraphs
+            .iter()
+            .map(|p| ParagraphOut {
+                index: p.index,
+                kind: p.kind.as_str(),
+                text: &p.text,
+                speakers: p
+                    .speakers
+                    .iter()
+                    .map(|s| SpeakerOut {
+                        name: &s.name,
+                        kind: s.kind.as_str(),
+                        quote: s.quote,
+                        role: s.role.as_deref(),
+                        rule: explain.then_some(s.rule),
+                    })
+                    .collect(),
+                entities: p
+                    .entities
+                    .iter()
+                    .map(|e| NameKind {
+                        name: &e.name,
+                        kind: e.kind.as_str(),
+                        rule: explain.then_some(e.rule),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// One JSON object per article, on one line.
+pub fn analysis_json(out: &mut dyn Write, t: &TaggedArticle, explain: bool) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &article_out(t, explain))?;
+    writeln!(out)
+}
+
+/// An article's reading and tagging, for people.
+pub fn analysis_text(out: &mut dyn Write, t: &TaggedArticle, explain: bool) -> io::Result<()> {
+    let a = &t.article;
+    writeln!(out, "{}", a.path)?;
+    writeln!(
+        out,
+        "  title: {}{}",
+        a.title,
+        if a.title_derived { "  (derived from the first sentence)" } else { "" }
+    )?;
+    for (label, value) in [("dateline", &a.dateline), ("source", &a.source), ("date", &a.date)] {
+        if let Some(v) = value {
+            writeln!(out, "  {label}: {v}")?;
+        }
+    }
+    for p in &t.paragraphs {
+        let preview: String = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let preview: String = preview.chars().take(90).collect();
+        writeln!(out, "  #{:<3} {:<11} {}", p.index, p.kind.as_str(), preview)?;
+        for s in &p.speakers {
+            let mut line = format!("        speaker: {} ({}, {:?})", s.name, s.kind.as_str(), s.quote);
+            if let Some(role) = &s.role {
+                line.push_str(&format!(" role: {role}"));
+            }
+            if explain {
+                line.push_str(&format!(" [{}]", s.rule));
+            }
+            writeln!(out, "{}", line.replace("Direct", "direct").replace("Indirect", "indirect"))?;
+        }
+        if !p.entities.is_empty() {
+            let list: Vec<String> = p
+                .entities
+                .iter()
+                .map(|e| {
+                    if explain {
+                        format!("{}:{} [{}]", e.kind.as_str(), e.name, e.rule)
+                    } else {
+                        format!("{}:{}", e.kind.as_str(), e.name)
+                    }
+                })
+                .collect();
+            writeln!(out, "        entities: {}", list.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_plain_and_coloured() {
+        let s = "began sending Shahed-136s, dubbed";
+        assert_eq!(highlighted(s, &[[14, 25]], &Style::PLAIN), s);
+        let c = highlighted(s, &[[14, 25]], &Style::COLOR);
+        assert!(c.contains("\x1b[1;31mShahed-136s\x1b[0m"));
+    }
+}

@@ -1,0 +1,518 @@
+//! Answering a query: BM25 over paragraph text (the title as a boost),
+//! facet filters, facet counts and highlighted snippets.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, Searcher, TantivyDocument, Term};
+
+use crate::article::ParagraphKind;
+use crate::error::{Error, Result};
+use crate::index::Fields;
+use crate::tagging::{EntityKind, QuoteType, Speaker};
+use crate::tokenizer;
+
+/// How much more a title match weighs than a body match.
+const TITLE_BOOST: f32 = 2.0;
+/// Facet values listed per facet under the hits.
+const FACET_TOP: usize = 10;
+/// Snippet length in characters.
+const SNIPPET_CHARS: usize = 240;
+
+/// Which paragraph kinds a search covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindFilter {
+    Only(ParagraphKind),
+    All,
+}
+
+/// A filter on a facet, as the user typed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterField {
+    Speaker,
+    Entity(EntityKind),
+}
+
+impl FilterField {
+    pub fn flag(&self) -> &'static str {
+        match self {
+            FilterField::Speaker => "--speaker",
+            FilterField::Entity(EntityKind::Person) => "--person",
+            FilterField::Entity(EntityKind::Org) => "--org",
+            FilterField::Entity(EntityKind::Place) => "--place",
+            FilterField::Entity(EntityKind::Weapon) => "--weapon",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub query: String,
+    pub filters: Vec<(FilterField, String)>,
+    /// 0 means every hit.
+    pub limit: usize,
+    pub kinds: KindFilter,
+    /// Keep only paragraphs that quote a matched speaker directly.
+    pub quotes_only: bool,
+}
+
+/// A speaker or entity name with its kind.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Tag {
+    pub name: String,
+    pub kind: String,
+}
+
+/// A speaker as shown with a hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HitSpeaker {
+    pub name: String,
+    pub kind: String,
+    pub quote: QuoteType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub path: String,
+    pub paragraph: u64,
+    pub title: String,
+    pub kind: String,
+    pub text: String,
+    pub snippet: String,
+    /// Byte ranges of `snippet` to highlight.
+    pub highlights: Vec<[usize; 2]>,
+    pub speakers: Vec<HitSpeaker>,
+    pub entities: Vec<Tag>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetCount {
+    pub name: String,
+    pub kind: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub speaker: Vec<FacetCount>,
+    pub person: Vec<FacetCount>,
+    pub org: Vec<FacetCount>,
+    pub place: Vec<FacetCount>,
+    pub weapon: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub query: String,
+    pub total_hits: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// A filter that matched nothing the index knows; carries suggestions.
+#[derive(Debug, Clone)]
+pub struct UnknownFilter {
+    pub flag: &'static str,
+    pub value: String,
+    pub suggestions: Vec<String>,
+}
+
+/// The outcome of a search: results, or a filter naming nobody.
+#[derive(Debug)]
+pub enum Outcome {
+    Results(Results),
+    UnknownFilter(UnknownFilter),
+}
+
+/// Every facet value of `field` in the index (`/person/John Kirby` → (person, John Kirby)).
+pub fn facet_values(searcher: &Searcher, field: tantivy::schema::Field) -> Result<BTreeSet<(String, String)>> {
+    let mut out = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            let Ok(facet) = Facet::from_encoded(stream.key().to_vec()) else {
+                continue;
+            };
+            let path = facet.to_path();
+            if let [kind, name] = path.as_slice() {
+                out.insert((kind.to_string(), name.to_string()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// How a filter value met the index's names.
+#[derive(Debug, PartialEq, Eq)]
+enum Resolved {
+    One(String, String),
+    /// Nothing matched; the closest names.
+    Unknown(Vec<String>),
+    /// Several names matched.
+    Ambiguous(Vec<String>),
+}
+
+fn name_words(n: &str) -> impl Iterator<Item = String> + '_ {
+    n.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase)
+}
+
+/// Resolves a user's filter value to one facet value: full name, surname or
+/// any unambiguous part, case-insensitive.
+fn resolve_filter(value: &str, known: &BTreeSet<(String, String)>) -> Resolved {
+    let v = value.trim().to_lowercase();
+    if let Some((k, n)) = known.iter().find(|(_, n)| n.to_lowercase() == v) {
+        return Resolved::One(k.clone(), n.clone());
+    }
+    let partial: Vec<&(String, String)> = known
+        .iter()
+        .filter(|(_, n)| n.to_lowercase().contains(&v))
+        .collect();
+    // Whole-word matches beat substring matches ("kim" vs "Kimberly").
+    let whole: Vec<&(String, String)> = partial
+        .iter()
+        .copied()
+        .filter(|(_, n)| name_words(n).any(|w| w == v))
+        .collect();
+    for candidates in [&whole, &partial] {
+        let names: BTreeSet<&str> = candidates.iter().map(|(_, n)| n.as_str()).collect();
+        match names.len() {
+            0 => continue,
+            // One name (perhaps both a person and an organisation speaker).
+            1 => return Resolved::One(candidates[0].0.clone(), candidates[0].1.clone()),
+            _ => return Resolved::Ambiguous(names.into_iter().take(6).map(str::to_string).collect()),
+        }
+    }
+    let mut scored: Vec<(f64, &String)> = known
+        .iter()
+        .map(|(_, n)| (strsim::jaro_winkler(&n.to_lowercase(), &v), n))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut suggestions: Vec<String> = Vec::new();
+    for (_, n) in scored {
+        if !suggestions.contains(n) {
+            suggestions.push(n.clone());
+        }
+        if suggestions.len() == 3 {
+            break;
+        }
+    }
+    Resolved::Unknown(suggestions)
+}
+
+/// Runs a search against an open index.
+pub fn search(index: &Index, fields: &Fields, req: &Request) -> Result<Outcome> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+
+    let query_text = req.query.trim();
+    if query_text.is_empty() {
+        return Err(Error::Query("the query is empty".into()));
+    }
+    let text_parser = QueryParser::new(index.schema(), vec![fields.text], tokenizer::query_manager());
+    let text_query = text_parser
+        .parse_query(query_text)
+        .map_err(|e| Error::Query(describe_query_error(&e)))?;
+    let title_parser = QueryParser::new(index.schema(), vec![fields.title], tokenizer::query_manager());
+    let title_query = title_parser.parse_query(query_text).ok();
+
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+    if let Some(t) = title_query {
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(t, TITLE_BOOST))));
+    }
+    if let KindFilter::Only(kind) = req.kinds {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.kind, kind.as_str()),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+
+    let speakers_known = facet_values(&searcher, fields.speaker)?;
+    let entities_known = facet_values(&searcher, fields.entity)?;
+    let mut matched_speakers: Vec<Facet> = Vec::new();
+    for (field, value) in &req.filters {
+        let (known, facet_field) = match field {
+            FilterField::Speaker => (speakers_known.clone(), fields.speaker),
+            FilterField::Entity(kind) => (
+                entities_known
+                    .iter()
+                    .filter(|(k, _)| k == kind.as_str())
+                    .cloned()
+                    .collect(),
+                fields.entity,
+            ),
+        };
+        let (kind, name) = match resolve_filter(value, &known) {
+            Resolved::One(kind, name) => (kind, name),
+            Resolved::Unknown(suggestions) => {
+                return Ok(Outcome::UnknownFilter(UnknownFilter {
+                    flag: field.flag(),
+                    value: value.clone(),
+                    suggestions,
+                }))
+            }
+            Resolved::Ambiguous(names) => {
+                return Err(Error::Filter {
+                    flag: field.flag(),
+                    value: value.clone(),
+                    reason: format!("ambiguous, it matches {}; give more of the name", names.join(", ")),
+                })
+            }
+        };
+        let facet = Facet::from_path([kind.as_str(), name.as_str()]);
+        if *field == FilterField::Speaker {
+            matched_speakers.push(facet.clone());
+        }
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_facet(facet_field, &facet),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if req.quotes_only {
+        // Direct quotes from the filtered speakers, or from anyone.
+        let quoted: Box<dyn Query> = if matched_speakers.is_empty() {
+            Box::new(tantivy::query::ExistsQuery::new("quoted".into(), true))
+        } else {
+            let any: Vec<(Occur, Box<dyn Query>)> = matched_speakers
+                .iter()
+                .map(|f| {
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(Term::from_facet(fields.quoted, f), IndexRecordOption::Basic))
+                            as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            Box::new(BooleanQuery::new(any))
+        };
+        clauses.push((Occur::Must, quoted));
+    }
+    let query = BooleanQuery::new(clauses);
+
+    let mut speaker_facets = FacetCollector::for_field("speaker");
+    speaker_facets.add_facet("/person");
+    speaker_facets.add_facet("/org");
+    let mut entity_facets = FacetCollector::for_field("entity");
+    for k in EntityKind::ALL {
+        entity_facets.add_facet(Facet::from_path([k.as_str()]));
+    }
+    let total = searcher.search(&query, &Count)?;
+    let limit = if req.limit == 0 { total.max(1) } else { req.limit };
+    let (top, speaker_counts, entity_counts) = searcher.search(
+        &query,
+        &(
+            TopDocs::with_limit(limit).order_by_score(),
+            speaker_facets,
+            entity_facets,
+        ),
+    )?;
+
+    let mut snippets = SnippetGenerator::create(&searcher, &*text_query, fields.text)?;
+    snippets.set_max_num_chars(SNIPPET_CHARS);
+    let mut hits = Vec::with_capacity(top.len());
+    for (rank, (score, address)) in top.into_iter().enumerate() {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        hits.push(make_hit(rank + 1, score, &doc, fields, &snippets));
+    }
+
+    let to_counts = |counts: &tantivy::collector::FacetCounts, root: &str, kind: &str| -> Vec<FacetCount> {
+        counts
+            .top_k(root, FACET_TOP)
+            .into_iter()
+            .filter_map(|(facet, count)| {
+                let path = facet.to_path();
+                path.get(1).map(|name| FacetCount {
+                    name: name.to_string(),
+                    kind: kind.to_string(),
+                    count,
+                })
+            })
+            .collect()
+    };
+    let mut speaker = to_counts(&speaker_counts, "/person", "person");
+    speaker.extend(to_counts(&speaker_counts, "/org", "org"));
+    speaker.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    speaker.truncate(FACET_TOP);
+    let facets = Facets {
+        speaker,
+        person: to_counts(&entity_counts, "/person", "person"),
+        org: to_counts(&entity_counts, "/org", "org"),
+        place: to_counts(&entity_counts, "/place", "place"),
+        weapon: to_counts(&entity_counts, "/weapon", "weapon"),
+    };
+    Ok(Outcome::Results(Results {
+        query: req.query.clone(),
+        total_hits: total,
+        hits,
+        facets,
+    }))
+}
+
+fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn make_hit(rank: usize, score: f32, doc: &TantivyDocument, f: &Fields, snippets: &SnippetGenerator) -> Hit {
+    let text = first_text(doc, f.text);
+    let snippet = snippets.snippet(&text);
+    let (snippet_text, highlights) = if snippet.fragment().is_empty() {
+        (lead(&text, SNIPPET_CHARS), Vec::new())
+    } else {
+        let ranges = merge_ranges(snippet.highlighted().iter().map(|r| [r.start, r.end]).collect());
+        (snippet.fragment().to_string(), ranges)
+    };
+    let speakers: Vec<HitSpeaker> = doc
+        .get_first(f.speakers_json)
+        .and_then(|v| v.as_str())
+        .and_then(|s| serde_json::from_str::<Vec<StoredSpeaker>>(s).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| HitSpeaker {
+            name: s.name,
+            kind: s.kind,
+            quote: s.quote,
+            role: s.role,
+        })
+        .collect();
+    let entities: Vec<Tag> = doc
+        .get_all(f.entity)
+        .filter_map(|v| v.as_facet().map(|s| s.to_string()))
+        .filter_map(|encoded| {
+            let facet = Facet::from_text(&encoded).ok()?;
+            let path = facet.to_path();
+            match path.as_slice() {
+                [kind, name] => Some(Tag {
+                    name: name.to_string(),
+                    kind: kind.to_string(),
+                }),
+                _ => None,
+            }
+        })
+        .collect();
+    let opt = |field| Some(first_text(doc, field)).filter(|s: &String| !s.is_empty());
+    Hit {
+        rank,
+        score,
+        path: first_text(doc, f.path),
+        paragraph: doc.get_first(f.paragraph).and_then(|v| v.as_u64()).unwrap_or(0),
+        title: first_text(doc, f.title),
+        kind: first_text(doc, f.kind),
+        text,
+        snippet: snippet_text,
+        highlights,
+        speakers,
+        entities,
+        source: opt(f.source),
+        date: opt(f.date),
+    }
+}
+
+/// The speaker record stored with each paragraph.
+#[derive(serde::Deserialize)]
+struct StoredSpeaker {
+    name: String,
+    kind: String,
+    quote: QuoteType,
+    role: Option<String>,
+}
+
+impl From<&Speaker> for HitSpeaker {
+    fn from(s: &Speaker) -> Self {
+        HitSpeaker {
+            name: s.name.clone(),
+            kind: s.kind.as_str().into(),
+            quote: s.quote,
+            role: s.role.clone(),
+        }
+    }
+}
+
+/// Overlapping highlight ranges (a designator and its parts) become one.
+fn merge_ranges(mut ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
+    ranges.sort();
+    let mut out: Vec<[usize; 2]> = Vec::new();
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r[0] <= last[1] => last[1] = last[1].max(r[1]),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// The start of a text, cut at a word boundary.
+fn lead(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    match cut.rfind(' ') {
+        Some(i) => cut[..i].to_string(),
+        None => cut,
+    }
+}
+
+/// One line that names what is wrong with a query.
+fn describe_query_error(e: &tantivy::query::QueryParserError) -> String {
+    use tantivy::query::QueryParserError as E;
+    match e {
+        E::SyntaxError(s) => format!("syntax error ({s}); check quotes, brackets and AND/OR/NOT operands"),
+        E::FieldDoesNotExist(f) => format!("unknown field {f:?}; fields are title and text"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> BTreeSet<(String, String)> {
+        [("person", "John Kirby"), ("person", "Pat Ryder"), ("org", "White House"), ("person", "Kim Jong Un"), ("person", "Kimberly Quinn")]
+            .iter()
+            .map(|(k, n)| (k.to_string(), n.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn filters_take_surnames_and_parts() {
+        let one = |k: &str, n: &str| Resolved::One(k.into(), n.into());
+        assert_eq!(resolve_filter("kirby", &known()), one("person", "John Kirby"));
+        assert_eq!(resolve_filter("WHITE house", &known()), one("org", "White House"));
+        assert_eq!(resolve_filter("kim", &known()), one("person", "Kim Jong Un"));
+        assert!(matches!(resolve_filter("r", &known()), Resolved::Ambiguous(_)));
+    }
+
+    #[test]
+    fn unknown_filter_suggests_close_names() {
+        let Resolved::Unknown(s) = resolve_filter("kirbby", &known()) else {
+            panic!("expected unknown")
+        };
+        assert_eq!(s[0], "John Kirby");
+    }
+
+    #[test]
+    fn overlapping_highlights_merge() {
+        assert_eq!(merge_ranges(vec![[5, 9], [0, 11], [20, 22]]), vec![[0, 11], [20, 22]]);
+    }
+}

@@ -1,0 +1,237 @@
+//! Entities of a paragraph: people, organisations, places and weapons.
+//!
+//! Four sources, each a named rule: the gazetteer automaton (countries and
+//! their aliases, demonyms and capitals, regions, organisations, weapon
+//! systems), capitalised runs classified by [`super::names`], weapon
+//! designators such as `Shahed-136` confirmed by a military word nearby, and
+//! weapon types ("ballistic missile", "artillery shell").
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::names::{capitalised_runs, classify_run, is_not_name, join, NameClass, People};
+use super::{Entity, EntityKind, Prepared};
+use crate::gazetteer::gazetteer;
+
+/// Words that show a designator or an ambiguous system name is a weapon.
+const MILITARY_CONTEXT: &[&str] = &[
+    "drone", "drones", "missile", "missiles", "jet", "jets", "fighter", "fighters", "aircraft",
+    "plane", "planes", "warplane", "warplanes", "tank", "tanks", "system", "systems", "launcher",
+    "launchers", "rocket", "rockets", "bomber", "bombers", "helicopter", "helicopters",
+    "howitzer", "howitzers", "submarine", "submarines", "warship", "warships", "weapon",
+    "weapons", "munition", "munitions", "interceptor", "interceptors", "battery", "batteries",
+    "kamikaze", "strike", "strikes", "air-defense", "air-defence", "defense", "defence",
+    "artillery", "armored", "armoured", "vehicle", "vehicles", "rifle", "rifles", "gun", "guns",
+    "military", "army", "navy", "pilot", "pilots", "squadron", "fleet", "arms", "shells",
+    "ballistic", "cruise", "hypersonic", "icbm", "warhead", "warheads", "test-fired", "fired",
+    "launched", "deployed", "shot", "intercepted", "sorties", "stealth", "attack", "attacks",
+];
+
+/// Designator prefixes that are never weapons, whatever the context.
+const NOT_WEAPON_PREFIXES: &[&str] = &[
+    "covid", "sars", "mers", "h1n1", "h5n1", "i", "a", "m", "g", "p", "article", "section",
+    "chapter", "form", "flight", "route", "highway", "interstate", "us", "uk", "eu", "n", "no",
+    "level", "grade", "class", "category", "page", "vote", "year", "week", "day", "phase",
+    "stage", "round", "game", "top", "under", "over", "windows", "iphone", "galaxy", "ps", "xbox",
+];
+
+static DESIGNATOR: LazyLock<Regex> = LazyLock::new(|| {
+    // Letters, a hyphen, digits (optionally a variant letter): F-16, MQ-9,
+    // Su-35S, Kh-101, Hwasong-15, S-400, Shahed-136. A plural "s" may follow.
+    Regex::new(r"\b([A-Z][A-Za-z]{0,11})-(\d{1,4}(?:[A-Z]{1,2}\d?)?)(s|'s)?\b")
+        .expect("designator regex is valid")
+});
+
+static WEAPON_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    let modifier = r#"(?:ballistic|cruise|hypersonic|guided|anti-tank|anti-aircraft|anti-ship|anti-missile|surface-to-surface|surface-to-air|air-to-air|air-to-surface|air-to-ground|ship-to-ship|artillery|kamikaze|suicide|attack|mortar|cluster|nuclear|chemical|biological|fighter|stealth|multiple rocket|rocket|tank|sniper|assault|\d{2,3}mm|\d{2,3}-millimeter|\d{2,3}-millimetre)"#;
+    let head = r#"(?:missiles?|rockets?|drones?|shells?|bombs?|warheads?|torpedo(?:es)?|grenades?|launchers?|howitzers?|jets?|bombers?|interceptors?|weapons?|munitions?|rifles?|mines?)"#;
+    Regex::new(&format!(
+        r#"(?i)\b(?:({modifier})(?:,? and |, | or )(?:["']?\s*)?)?(?:({modifier})["']?[\s]+["']?)?({head})\b"#
+    ))
+    .expect("weapon type regex is valid")
+});
+
+/// Weapon heads that name a weapon even without a modifier.
+const BARE_WEAPONS: &[&str] = &[
+    "missile", "rocket", "drone", "bomb", "warhead", "torpedo", "grenade", "howitzer",
+];
+
+fn singular(head: &str) -> String {
+    let h = head.to_lowercase();
+    if let Some(s) = h.strip_suffix("oes") {
+        return format!("{s}o");
+    }
+    h.strip_suffix('s').map(str::to_string).unwrap_or(h)
+}
+
+/// Is a military word within `window` words of byte range `start..end`?
+fn military_nearby(folded: &str, start: usize, end: usize, window: usize) -> bool {
+    let before = folded[..start].split_whitespace().rev().take(window);
+    let after = folded[end..].split_whitespace().take(window);
+    let inside = folded[start..end].split_whitespace();
+    before.chain(after).chain(inside).any(|w| {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+            .to_lowercase();
+        MILITARY_CONTEXT.contains(&w.as_str())
+    })
+}
+
+/// Weapon designators in a text, singular, as written ("Shahed-136").
+pub fn designators(folded: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    for c in DESIGNATOR.captures_iter(folded) {
+        let (Some(all), Some(prefix), Some(number)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        if NOT_WEAPON_PREFIXES.contains(&prefix.as_str().to_lowercase().as_str()) {
+            continue;
+        }
+        if !military_nearby(folded, all.start(), all.end(), 8) {
+            continue;
+        }
+        out.push((all.start(), all.end(), format!("{}-{}", prefix.as_str(), number.as_str())));
+    }
+    out
+}
+
+/// Weapon types ("ballistic missile", "122mm shell"), canonical lower-case singular.
+pub fn weapon_types(folded: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    for c in WEAPON_TYPE.captures_iter(folded) {
+        let Some(all) = c.get(0) else { continue };
+        let head = singular(c.get(3).map_or("", |m| m.as_str()));
+        let inner = c.get(2).map(|m| m.as_str().to_lowercase());
+        let coordinated = c.get(1).map(|m| m.as_str().to_lowercase());
+        match &inner {
+            Some(m) => {
+                // "weapon" and "munition" need a modifier: "nuclear weapon".
+                out.push((all.start(), all.end(), format!("{m} {head}")));
+                if let Some(first) = coordinated {
+                    out.push((all.start(), all.end(), format!("{first} {head}")));
+                }
+            }
+            None if BARE_WEAPONS.contains(&head.as_str()) => {
+                // A lower-case head only: "mine" and "rocket" as verbs or
+                // pronouns are not in BARE_WEAPONS, or need the noun form.
+                let word = c.get(3).map_or("", |m| m.as_str());
+                if word.chars().next().is_some_and(char::is_lowercase) {
+                    out.push((all.start(), all.end(), head));
+                }
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// Tags one paragraph's entities; people are resolved to full names.
+pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
+    let g = gazetteer();
+    let mut out: Vec<Entity> = Vec::new();
+    let mut seen: HashSet<(EntityKind, String)> = HashSet::new();
+    let mut push = |out: &mut Vec<Entity>, kind, name: String, rule| {
+        if seen.insert((kind, name.to_lowercase())) {
+            out.push(Entity { name, kind, rule });
+        }
+    };
+    // Byte spans that belong to a person's name: gazetteer hits inside them
+    // ("Jordan" in "Michael Jordan") do not count.
+    let mut person_spans: Vec<(usize, usize)> = Vec::new();
+    let words = &p.words;
+    for run in capitalised_runs(words) {
+        match classify_run(words, &run) {
+            NameClass::Person { name_start, .. } => {
+                let name = join(words, &(name_start..run.end));
+                let full = people
+                    .resolve(&name)
+                    .map(|pp| pp.name.clone())
+                    .unwrap_or(name);
+                person_spans.push((words[name_start].start, words[run.end - 1].end));
+                push(&mut out, EntityKind::Person, full, "name:title-or-first-name");
+            }
+            NameClass::Org => {
+                let mut r = run.clone();
+                while words[r.start].is("the") {
+                    r.start += 1;
+                }
+                push(&mut out, EntityKind::Org, join(words, &r), "name:organisation-word");
+            }
+            NameClass::Place => {
+                push(&mut out, EntityKind::Place, join(words, &run), "name:place-word");
+            }
+            NameClass::Known(..) => {} // the gazetteer pass below finds it
+            NameClass::Unknown => {
+                // A lone surname of someone the article names in full.
+                let name = join(words, &run);
+                if run.len() <= 2 && !is_not_name(&name) && g.lookup_exact(&name).is_none() {
+                    if let Some(pp) = people.resolve(&name) {
+                        person_spans.push((words[run.start].start, words[run.end - 1].end));
+                        push(&mut out, EntityKind::Person, pp.name.clone(), "name:surname");
+                    }
+                }
+            }
+        }
+    }
+    for hit in g.find(&p.folded) {
+        if person_spans.iter().any(|&(s, e)| hit.start < e && hit.end > s) {
+            continue;
+        }
+        let e = hit.entry;
+        if e.kind == EntityKind::Weapon && e.needs_context && !military_nearby(&p.folded, hit.start, hit.end, 6) {
+            continue;
+        }
+        let rule = match e.origin {
+            crate::gazetteer::Origin::CountryName => "list:country",
+            crate::gazetteer::Origin::CountryAlias => "list:country-alias",
+            crate::gazetteer::Origin::Demonym => "list:demonym",
+            crate::gazetteer::Origin::Capital => "list:capital",
+            crate::gazetteer::Origin::UsState => "list:us-state",
+            crate::gazetteer::Origin::Region => "list:region",
+            crate::gazetteer::Origin::Organisation => "list:organisation",
+            crate::gazetteer::Origin::WeaponSystem => "list:weapon-system",
+        };
+        push(&mut out, e.kind, e.canonical.clone(), rule);
+    }
+    for (_, _, name) in designators(&p.folded) {
+        push(&mut out, EntityKind::Weapon, name, "pattern:designator");
+    }
+    for (_, _, name) in weapon_types(&p.folded) {
+        push(&mut out, EntityKind::Weapon, name, "pattern:weapon-type");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn designators_need_military_context() {
+        let d = designators("Iran began sending Shahed-136s, dubbed kamikaze drones.");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].2, "Shahed-136");
+        assert!(designators("COVID-19 cases rose on the I-95 corridor.").is_empty());
+        assert!(designators("Traffic on the A-14 was slow.").is_empty());
+        let names: Vec<String> = designators("F-16 jets and S-400 systems, Su-35S fighters")
+            .into_iter()
+            .map(|d| d.2)
+            .collect();
+        assert_eq!(names, ["F-16", "S-400", "Su-35S"]);
+    }
+
+    #[test]
+    fn weapon_types_fold_to_singular() {
+        let t: Vec<String> = weapon_types("North Korea fired short-range ballistic missiles and 122mm and 152mm shells, plus \"kamikaze\" drones.")
+            .into_iter()
+            .map(|w| w.2)
+            .collect();
+        assert!(t.contains(&"ballistic missile".to_string()), "{t:?}");
+        assert!(t.contains(&"152mm shell".to_string()), "{t:?}");
+        assert!(t.contains(&"122mm shell".to_string()), "{t:?}");
+        assert!(t.contains(&"kamikaze drone".to_string()), "{t:?}");
+        assert!(weapon_types("weapons of the mind").is_empty());
+    }
+}

@@ -1,0 +1,180 @@
+//! Tagging: who speaks in each paragraph, and what it mentions.
+//!
+//! The pipeline per article is: cut paragraphs into words and sentences
+//! ([`tokens`]), find names and learn the article's people ([`names`]), tag
+//! entities ([`entities`]), then attribute speech ([`speakers`]). Each stage is
+//! rules over reference lists: no model, so every decision can be explained.
+
+pub mod entities;
+pub mod names;
+pub mod speakers;
+pub mod tokens;
+
+use serde::{Deserialize, Serialize};
+
+use crate::article::{Article, ParagraphKind};
+use crate::text::fold;
+
+/// The four entity facets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Person,
+    Org,
+    Place,
+    Weapon,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 4] = [
+        EntityKind::Person,
+        EntityKind::Org,
+        EntityKind::Place,
+        EntityKind::Weapon,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Org => "org",
+            EntityKind::Place => "place",
+            EntityKind::Weapon => "weapon",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EntityKind> {
+        EntityKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Something a paragraph mentions, under its canonical name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Entity {
+    pub name: String,
+    pub kind: EntityKind,
+    /// Which rule or list found it (shown by `analyze`).
+    #[serde(skip)]
+    pub rule: &'static str,
+}
+
+/// Speakers are people or organisations (governments count as organisations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerKind {
+    Person,
+    Org,
+}
+
+impl SpeakerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpeakerKind::Person => "person",
+            SpeakerKind::Org => "org",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SpeakerKind> {
+        match s {
+            "person" => Some(SpeakerKind::Person),
+            "org" => Some(SpeakerKind::Org),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the paragraph quotes the speaker's words or reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteType {
+    Direct,
+    Indirect,
+}
+
+/// Someone whose words a paragraph reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Speaker {
+    pub name: String,
+    pub kind: SpeakerKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub quote: QuoteType,
+    /// Which rule attributed the speech (shown by `analyze`).
+    #[serde(skip)]
+    pub rule: &'static str,
+}
+
+/// A paragraph with its tags.
+#[derive(Debug, Clone)]
+pub struct TaggedParagraph {
+    pub index: usize,
+    pub kind: ParagraphKind,
+    pub text: String,
+    pub speakers: Vec<Speaker>,
+    pub entities: Vec<Entity>,
+}
+
+/// An article with every paragraph tagged.
+#[derive(Debug, Clone)]
+pub struct TaggedArticle {
+    pub article: Article,
+    pub paragraphs: Vec<TaggedParagraph>,
+}
+
+/// A paragraph prepared once for all taggers.
+pub struct Prepared {
+    pub kind: ParagraphKind,
+    pub folded: String,
+    pub words: Vec<tokens::Word>,
+}
+
+/// Tags every paragraph of `article`.
+pub fn tag_article(mut article: Article) -> TaggedArticle {
+    let prepared: Vec<Prepared> = article
+        .paragraphs
+        .iter()
+        .map(|p| {
+            let mut folded = fold(&p.text);
+            // The dateline is not part of any sentence: blank it out (same
+            // length, so offsets hold).
+            if p.index == 0 {
+                if let Some(d) = crate::article::find_dateline(&folded) {
+                    folded.replace_range(..d.body_start, &" ".repeat(d.body_start));
+                }
+            }
+            let words = tokens::words(&folded);
+            Prepared {
+                kind: p.kind,
+                folded,
+                words,
+            }
+        })
+        .collect();
+    let people = names::People::learn(&prepared);
+    let entities: Vec<Vec<Entity>> = prepared
+        .iter()
+        .map(|p| {
+            if p.kind == ParagraphKind::Boilerplate {
+                Vec::new()
+            } else {
+                entities::paragraph_entities(p, &people)
+            }
+        })
+        .collect();
+    let speakers = speakers::attribute(&prepared, &people);
+    let paragraphs = std::mem::take(&mut article.paragraphs)
+        .into_iter()
+        .zip(entities)
+        .zip(speakers)
+        .map(|((p, entities), speakers)| TaggedParagraph {
+            index: p.index,
+            kind: p.kind,
+            text: p.text,
+            speakers,
+            entities,
+        })
+        .collect();
+    TaggedArticle {
+        article,
+        paragraphs,
+    }
+}

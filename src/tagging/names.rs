@@ -1,0 +1,396 @@
+//! Names in running text: capitalised runs, titles stripped, people learnt.
+//!
+//! A capitalised run ("Pentagon Press Secretary Air Force Brig. Gen. Pat
+//! Ryder") is classified as a gazetteer entry, a person (after the last title
+//! in it), an organisation (it has an organisation word such as "Council") or
+//! a place. [`People`] then remembers the full names of the article's people so
+//! that "Kirby", "Mr Kirby" and "he" can be resolved to "John Kirby".
+
+use std::collections::HashMap;
+
+use super::tokens::Word;
+use super::{EntityKind, Prepared};
+use crate::gazetteer::{gazetteer, Gender};
+
+/// Capitalised words that are not names when they open a sentence, or ever.
+const NOT_NAMES: &[&str] = &[
+    "a", "an", "the", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we",
+    "i", "you", "his", "her", "their", "our", "my", "your", "in", "on", "at", "for", "from", "with",
+    "without", "by", "of", "to", "as", "after", "before", "during", "since", "until", "while",
+    "when", "where", "what", "which", "who", "why", "how", "if", "but", "and", "or", "nor", "so",
+    "yet", "also", "only", "even", "still", "however", "meanwhile", "asked", "although", "though",
+    "because", "despite", "under", "over", "about", "among", "between", "there", "here", "then",
+    "now", "today", "yesterday", "tomorrow", "later", "earlier", "last", "next", "some", "many",
+    "most", "more", "all", "both", "each", "every", "no", "not", "one", "two", "three", "other",
+    "another", "such", "much", "few", "several", "according", "instead", "meantime", "indeed",
+    "yes", "well", "just", "like", "unlike", "amid", "against", "into", "onto", "upon", "toward",
+    "towards", "through", "throughout", "within", "beyond", "mr", "is", "are", "was", "were",
+    "be", "been", "has", "have", "had", "do", "does", "did", "will", "would", "can", "could",
+    "should", "may", "might", "must", "shall", "let", "once", "twice", "first", "second", "third",
+    "new", "former", "senior", "top", "chief", "deputy", "acting", "interim", "speaking",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "june", "july", "august", "september", "october", "november",
+    "december", "jan.", "feb.", "aug.", "sept.", "sep.", "oct.", "nov.", "dec.", "christmas",
+    "easter", "ramadan", "internet", "web", "covid", "covid-19", "coronavirus", "god",
+];
+
+/// Last words that make a run an organisation.
+const ORG_HEADS: &[&str] = &[
+    "council", "committee", "office", "ministry", "department", "party", "foundation",
+    "institute", "institution", "university", "college", "school", "agency", "commission",
+    "command", "corporation", "corp", "corp.", "company", "co.", "inc", "inc.", "ltd", "plc",
+    "bank", "association", "union", "court", "police", "army", "navy", "forces", "force",
+    "service", "services", "group", "network", "news", "times", "post", "journal", "herald",
+    "tribune", "telegraph", "gazette", "magazine", "press", "radio", "tv", "television",
+    "authority", "board", "bureau", "centre", "center", "campaign", "trust", "fund", "society",
+    "federation", "league", "organisation", "organization", "executive", "assembly",
+    "parliament", "cabinet", "administration", "enterprise", "enterprises", "watch", "coalition",
+    "alliance", "movement", "front", "brigade", "brigades", "guard", "guards", "directorate",
+    "secretariat", "congress", "senate", "house", "tribunal", "club", "fc", "airlines",
+    "airways", "systems", "industries", "holdings", "technologies", "labs", "media", "hospital",
+    "church", "embassy", "mission", "consulate", "academy", "laboratory", "programme", "program",
+    "project", "initiative", "partnership", "caucus", "chamber", "exchange", "reserve",
+    "regiment", "battalion", "division", "corps", "fleet", "squadron", "unit",
+];
+
+/// Last words that make a run a place.
+const PLACE_HEADS: &[&str] = &[
+    "island", "islands", "sea", "ocean", "river", "mountains", "mountain", "province", "region",
+    "county", "city", "valley", "bay", "strait", "peninsula", "lake", "desert", "coast", "state",
+    "oblast", "district", "gulf", "canal", "airport", "base", "square", "street", "road",
+    "avenue", "bridge", "port", "harbour", "harbor", "heights", "hills", "borough", "village",
+    "town",
+];
+
+/// Small words allowed inside a name ("Department for Education",
+/// "Ludwig van Beethoven").
+const CONNECTORS: &[&str] = &[
+    "of", "for", "on", "de", "del", "der", "van", "von", "da", "di", "du", "la", "le", "bin", "al",
+    "ibn", "the", "and", "&",
+];
+
+pub fn is_not_name(w: &str) -> bool {
+    NOT_NAMES.contains(&w.to_lowercase().as_str())
+}
+
+pub fn is_org_head(w: &str) -> bool {
+    ORG_HEADS.contains(&w.to_lowercase().as_str())
+}
+
+fn is_place_head(w: &str) -> bool {
+    PLACE_HEADS.contains(&w.to_lowercase().as_str())
+}
+
+/// A word that can be part of a name.
+fn is_name_word(w: &Word) -> bool {
+    w.is_capitalised() && !w.is_punct()
+}
+
+/// Maximal capitalised runs, as word-index ranges, within sentences.
+/// Sentence-opening function words ("With", "After") are left out, and
+/// so are days and months.
+pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if !is_name_word(&words[i]) || is_not_name(&words[i].text) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        let mut has_of = false;
+        while end < words.len() && words[end].sentence == words[start].sentence {
+            let w = &words[end];
+            if is_name_word(w) && !is_not_name(&w.text) {
+                end += 1;
+                continue;
+            }
+            // A connector joins two capitalised parts: "Department for
+            // Education and Skills"; "and" only inside an "of/for" name, so
+            // "Iran and North Korea" stays two names.
+            let lower = w.text.to_lowercase();
+            if CONNECTORS.contains(&lower.as_str()) && (lower != "and" || has_of) {
+                let mut k = end + 1;
+                while k < words.len() && words[k].is("the") {
+                    k += 1;
+                }
+                if k < words.len()
+                    && words[k].sentence == words[start].sentence
+                    && is_name_word(&words[k])
+                    && !is_not_name(&words[k].text)
+                {
+                    has_of |= lower == "of" || lower == "for";
+                    end = k + 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        runs.push(start..end);
+        i = end;
+    }
+    runs
+}
+
+/// What a capitalised run turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameClass {
+    /// A gazetteer entry (canonical name).
+    Known(EntityKind, String, &'static str),
+    /// A person; `name_start` is the word index where the name proper starts
+    /// (after any titles), `gender` what an honorific said.
+    Person { name_start: usize, gender: Gender },
+    Org,
+    Place,
+    /// Capitalised, but nothing says what it is.
+    Unknown,
+}
+
+/// Honorifics that tell gender.
+pub fn honorific_gender(w: &str) -> Option<Gender> {
+    let w = w.trim_end_matches('.').to_lowercase();
+    match w.as_str() {
+        "mr" | "sir" | "lord" | "king" | "prince" | "duke" | "baron" | "earl" | "father" | "monsieur"
+        | "herr" | "señor" | "senor" | "brother" => Some(Gender::Male),
+        "mrs" | "ms" | "miss" | "dame" | "lady" | "queen" | "princess" | "duchess" | "baroness"
+        | "madame" | "mme" | "frau" | "sister" | "countess" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// Index just after the last title inside `words[range]`, if any.
+pub fn after_last_title(words: &[Word], range: &std::ops::Range<usize>) -> Option<usize> {
+    let g = gazetteer();
+    let max = g.longest_title_words();
+    let mut best = None;
+    for end in range.start + 1..=range.end {
+        for len in 1..=max.min(end - range.start) {
+            let slice: Vec<&str> = words[end - len..end].iter().map(|w| w.text.as_str()).collect();
+            if g.is_title(&slice) {
+                best = Some(end);
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// Classifies a capitalised run.
+pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
+    let g = gazetteer();
+    let mut range = range.clone();
+    while range.start < range.end && words[range.start].is("the") {
+        range.start += 1;
+    }
+    if range.is_empty() {
+        return NameClass::Unknown;
+    }
+    let text = join(words, &range);
+    if let Some(e) = g.lookup_exact(&text) {
+        let rule = match e.kind {
+            EntityKind::Place => "gazetteer:place",
+            EntityKind::Org => "gazetteer:org",
+            EntityKind::Weapon => "gazetteer:weapon",
+            EntityKind::Person => "gazetteer:person",
+        };
+        return NameClass::Known(e.kind, e.canonical.clone(), rule);
+    }
+    let last = &words[range.end - 1].text;
+    if let Some(name_start) = after_last_title(words, &range) {
+        if name_start < range.end && words[name_start].is_capitalised() && !is_org_head(last) {
+            let gender = words[range.start..name_start]
+                .iter()
+                .rev()
+                .find_map(|w| honorific_gender(&w.text))
+                .unwrap_or(Gender::Unknown);
+            return NameClass::Person { name_start, gender };
+        }
+    }
+    if range.len() >= 2
+        && is_org_head(last)
+        || range.len() > 2 && words[range.clone()].iter().any(|w| w.is("of") || w.is("for"))
+            && words[range.clone()].iter().any(|w| is_org_head(&w.text))
+    {
+        return NameClass::Org;
+    }
+    if range.len() >= 2 && is_place_head(last) {
+        return NameClass::Place;
+    }
+    let first = &words[range.start].text;
+    if (2..=4).contains(&range.len())
+        && g.is_first_name(first)
+        && words[range.clone()].iter().all(|w| !w.is_punct() && w.text.chars().count() > 1 || w.text.ends_with('.'))
+        && g.lookup_exact(first).is_none_or(|_| range.len() >= 2)
+    {
+        return NameClass::Person {
+            name_start: range.start,
+            gender: Gender::Unknown,
+        };
+    }
+    NameClass::Unknown
+}
+
+pub fn join(words: &[Word], range: &std::ops::Range<usize>) -> String {
+    let mut s = String::new();
+    for w in &words[range.clone()] {
+        if !s.is_empty() && w.text != "'s" {
+            s.push(' ');
+        }
+        s.push_str(&w.text);
+    }
+    s
+}
+
+/// A person the article names in full.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub name: String,
+    pub gender: Gender,
+}
+
+/// The people of one article, learnt from every paragraph before tagging,
+/// so a surname is resolved to the fullest name the article uses.
+#[derive(Debug, Default)]
+pub struct People {
+    people: Vec<Person>,
+    /// Lower-cased surname (and each name word) → index into `people`.
+    by_part: HashMap<String, Vec<usize>>,
+}
+
+impl People {
+    pub fn learn(paragraphs: &[Prepared]) -> People {
+        let g = gazetteer();
+        let mut people = People::default();
+        let mut honorific_of: HashMap<String, Gender> = HashMap::new();
+        for p in paragraphs {
+            for run in capitalised_runs(&p.words) {
+                if let NameClass::Person { name_start, gender } = classify_run(&p.words, &run) {
+                    let name = join(&p.words, &(name_start..run.end));
+                    if run.end - name_start >= 2 {
+                        let first_gender = g
+                            .first_name_gender(&p.words[name_start].text)
+                            .unwrap_or(Gender::Unknown);
+                        let gender = if gender != Gender::Unknown { gender } else { first_gender };
+                        people.add(name, gender);
+                    } else if gender != Gender::Unknown {
+                        honorific_of.insert(name.to_lowercase(), gender);
+                    }
+                }
+            }
+        }
+        // "Ms Roche" tells us Barbara Roche is a woman even if "Barbara" did not.
+        for (surname, gender) in honorific_of {
+            if let Some(ids) = people.by_part.get(&surname) {
+                if let [only] = ids.as_slice() {
+                    people.people[*only].gender = gender;
+                }
+            }
+        }
+        people
+    }
+
+    fn add(&mut self, name: String, gender: Gender) {
+        if let Some(existing) = self.people.iter_mut().find(|p| p.name == name) {
+            if existing.gender == Gender::Unknown {
+                existing.gender = gender;
+            }
+            return;
+        }
+        // A longer form of a known name replaces it ("George Bush" → "George W Bush").
+        let id = self.people.len();
+        let last = name.split_whitespace().last().unwrap_or(&name).to_lowercase();
+        self.by_part.entry(last).or_default().push(id);
+        self.people.push(Person { name, gender });
+    }
+
+    /// Resolves a surname or short form to the article's full name.
+    pub fn resolve(&self, name: &str) -> Option<&Person> {
+        let lower = name.to_lowercase();
+        if let Some(p) = self.people.iter().find(|p| p.name.to_lowercase() == lower) {
+            return Some(p);
+        }
+        let last = lower.split_whitespace().last()?;
+        let ids = self.by_part.get(last)?;
+        // With two people of the same surname, prefer the one whose full name
+        // ends with the whole short form ("Jong-Sup" vs "Lee Jong-Sup").
+        let mut best: Option<&Person> = None;
+        for &id in ids {
+            let p = &self.people[id];
+            if p.name.to_lowercase().ends_with(&lower) {
+                match best {
+                    Some(b) if b.name.len() >= p.name.len() => {}
+                    _ => best = Some(p),
+                }
+            }
+        }
+        best
+    }
+
+    pub fn gender_of(&self, name: &str) -> Gender {
+        self.resolve(name)
+            .map(|p| p.gender)
+            .or_else(|| {
+                name.split_whitespace()
+                    .next()
+                    .and_then(|f| gazetteer().first_name_gender(f))
+            })
+            .unwrap_or(Gender::Unknown)
+    }
+
+    pub fn all(&self) -> &[Person] {
+        &self.people
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::words;
+    use super::*;
+    use crate::text::fold;
+
+    fn class_of(text: &str) -> (NameClass, String) {
+        let ws = words(&fold(text));
+        let runs = capitalised_runs(&ws);
+        let run = runs.into_iter().max_by_key(|r| r.len()).unwrap();
+        (classify_run(&ws, &run), join(&ws, &run))
+    }
+
+    #[test]
+    fn strips_ranks_and_titles() {
+        let ws = words("Pentagon Press Secretary Air Force Brig. Gen. Pat Ryder said");
+        let runs = capitalised_runs(&ws);
+        assert_eq!(runs.len(), 1);
+        match classify_run(&ws, &runs[0]) {
+            NameClass::Person { name_start, .. } => {
+                assert_eq!(join(&ws, &(name_start..runs[0].end)), "Pat Ryder")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn organisations_places_and_people() {
+        assert!(matches!(class_of("the Fenwick Foundation said").0, NameClass::Org));
+        assert!(matches!(class_of("on Yeonpyeong Island today").0, NameClass::Place));
+        assert!(matches!(class_of("met Mary Smith there").0, NameClass::Person { .. }));
+        assert!(matches!(
+            class_of("the White House said").0,
+            NameClass::Known(EntityKind::Org, _, _)
+        ));
+        assert_eq!(class_of("for the Department for Education and Skills now").1, "Department for Education and Skills");
+    }
+
+    #[test]
+    fn and_does_not_glue_two_places() {
+        let ws = words("Iran and North Korea helped.");
+        assert_eq!(capitalised_runs(&ws).len(), 2);
+    }
+
+    #[test]
+    fn sentence_openers_are_not_names() {
+        let ws = words("With Iran helping, Russia gained.");
+        let runs: Vec<String> = capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect();
+        assert_eq!(runs, ["Iran", "Russia"]);
+    }
+}

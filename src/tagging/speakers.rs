@@ -1,0 +1,788 @@
+//! Who is quoted or paraphrased in each paragraph.
+//!
+//! Rules, applied per sentence outside quotation marks:
+//! - **cue-left**: a name before a cue verb ("Kirby said", "the White House
+//!   warned", "Ryder on Tuesday acknowledged");
+//! - **cue-right**: a name after a cue verb that follows a quotation
+//!   (`"...," said Kirby`);
+//! - **according-to**: "according to X";
+//! - **apposition**: "Bruce Klingner, a former CIA analyst, said";
+//! - **org-role**: "a Home Office spokesman said" → Home Office, and
+//!   "South Korea's military said";
+//! - **coordination** and **participle**: "He declined ..., but noted" and
+//!   "..., saying" take the subject of the sentence;
+//! - **pronoun**: he/she → the nearest person speaker of that gender,
+//!   it/they → the nearest organisation;
+//! - **continuing-quote**: a paragraph that opens inside a quotation and
+//!   names nobody inherits the previous paragraph's speakers.
+
+use std::ops::Range;
+
+use super::names::{
+    capitalised_runs, classify_run, honorific_gender, is_not_name, join,
+    NameClass, People,
+};
+use super::tokens::{sentence_ranges, Word};
+use super::{EntityKind, Prepared, QuoteType, Speaker, SpeakerKind};
+use crate::article::ParagraphKind;
+use crate::gazetteer::{gazetteer, Gender};
+
+/// Reporting verbs in every form that introduces speech.
+const CUE_VERBS: &[&str] = &[
+    "say", "says", "said", "tell", "tells", "told", "add", "adds", "added", "note", "notes",
+    "noted", "explain", "explains", "explained", "warn", "warns", "warned", "argue", "argues",
+    "argued", "claim", "claims", "claimed", "insist", "insists", "insisted", "acknowledge",
+    "acknowledges", "acknowledged", "admit", "admits", "admitted", "announce", "announces",
+    "announced", "confirm", "confirms", "confirmed", "deny", "denies", "denied", "suggest",
+    "suggests", "suggested", "write", "writes", "wrote", "tweet", "tweets", "tweeted", "testify",
+    "testifies", "testified", "recall", "recalls", "recalled", "stress", "stresses", "stressed",
+    "predict", "predicts", "predicted", "reply", "replies", "replied", "respond", "responds",
+    "responded", "declare", "declares", "declared", "maintain", "maintains", "maintained",
+    "state", "states", "stated", "concede", "concedes", "conceded", "caution", "cautions",
+    "cautioned", "emphasise", "emphasised", "emphasises", "emphasize", "emphasized",
+    "emphasizes", "assert", "asserts", "asserted", "allege", "alleges", "alleged", "contend",
+    "contends", "contended", "report", "reports", "reported", "vow", "vows", "vowed",
+    "promise", "promises", "promised", "urge", "urges", "urged", "complain", "complains",
+    "complained", "observe", "observes", "observed", "remark", "remarks", "remarked", "continue",
+    "continued", "continues", "agree", "agreed", "agrees", "estimate", "estimated", "estimates",
+    "believe", "believes", "believed", "reveal", "revealed", "reveals",
+];
+
+/// Participles that report speech of the sentence's subject.
+const CUE_PARTICIPLES: &[&str] = &[
+    "saying", "adding", "noting", "explaining", "warning", "arguing", "insisting", "claiming",
+    "telling", "stressing", "acknowledging", "admitting", "suggesting", "declaring",
+    "describing", "calling", "writing", "urging",
+];
+
+/// Verbs that only report speech when followed by more words ("went on",
+/// "pointed out").
+const CUE_PHRASES: &[(&str, &str)] = &[
+    ("went", "on"),
+    ("goes", "on"),
+    ("pointed", "out"),
+    ("points", "out"),
+    ("called", "for"),
+    ("calls", "for"),
+];
+
+/// Verbs too weak to report speech unless a quotation or "that" follows.
+const WEAK_CUES: &[&str] = &[
+    "continue", "continued", "continues", "agree", "agreed", "agrees", "estimate", "estimated",
+    "estimates", "believe", "believes", "believed", "reveal", "revealed", "reveals", "state",
+    "states", "report", "reports", "reported", "promise", "promises", "promised", "urge", "urges",
+    "urged", "observe", "observes", "observed", "vow", "vows", "vowed", "note", "notes",
+    "stress", "stresses", "recall", "recalls", "claim", "claims", "deny", "denies",
+];
+
+/// Words skipped between a subject and its verb ("Kirby has also said").
+const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
+    "also", "later", "earlier", "previously", "then", "again", "recently", "separately", "further",
+    "simply", "repeatedly", "publicly", "privately", "has", "have", "had", "would", "will",
+    "could", "did", "does", "do", "may", "might", "must", "should", "can", "once", "reportedly",
+    "initially", "subsequently", "already", "often", "frequently", "always", "never", "not",
+    "now", "yesterday", "today", "tonight", "since", "however", "too", "first", "last", "this",
+    "week", "month", "year", "morning", "afternoon", "evening", "night", "on", "in", "late",
+    "early", "has since", "flatly", "angrily", "quietly", "openly", "bluntly", "just",
+];
+
+/// Days, months and the like, skipped with their preposition.
+const TIME_WORDS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.",
+    "sept.", "oct.", "nov.", "dec.",
+];
+
+/// Nouns that stand for an organisation's voice, or a person in its name.
+const VOICE_NOUNS: &[&str] = &[
+    "spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "official",
+    "officials", "source", "sources", "representative", "representatives", "statement",
+    "aide", "aides", "insider", "insiders",
+];
+
+/// Nouns that name an organisation when a name precedes them
+/// ("South Korea's military", "the Biden administration").
+const BODY_NOUNS: &[&str] = &[
+    "ministry", "military", "government", "department", "administration", "police", "army",
+    "navy", "embassy", "office", "party", "campaign", "committee", "council", "force", "forces",
+    "foreign ministry", "defense ministry", "defence ministry", "cabinet", "regime", "leadership",
+    "authorities", "command", "agency", "spokesman", "spokeswoman", "spokesperson",
+];
+
+/// Pronouns that can be a speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pronoun {
+    He,
+    She,
+    It,
+    They,
+}
+
+fn pronoun(w: &Word) -> Option<Pronoun> {
+    match w.lower().as_str() {
+        "he" => Some(Pronoun::He),
+        "she" => Some(Pronoun::She),
+        "it" => Some(Pronoun::It),
+        "they" => Some(Pronoun::They),
+        _ => None,
+    }
+}
+
+/// What stands in the subject slot of a cue.
+#[derive(Debug)]
+enum Subject {
+    Name(Range<usize>),
+    Pronoun(Pronoun),
+    Org(String),
+}
+
+/// Marks words that stand inside quotation marks. A `"` is an opening mark
+/// when a space (or the start) precedes it and a word follows, a closing
+/// mark otherwise: that holds for curly, straight and mis-typed quotes alike.
+fn quoted(folded: &str, words: &[Word]) -> Vec<bool> {
+    let bytes = folded.as_bytes();
+    let mut inside = false;
+    words
+        .iter()
+        .map(|w| {
+            if w.text == "\"" {
+                let before = w.start.checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(w.end).copied();
+                let opens = before.is_none_or(|b| b == b' ' || b == b'\n' || b == b'(' || b == b'[')
+                    && after.is_some_and(|b| b != b' ' && b != b'\n');
+                inside = opens;
+                false
+            } else {
+                inside
+            }
+        })
+        .collect()
+}
+
+struct ParagraphState<'a> {
+    words: &'a [Word],
+    runs: Vec<Range<usize>>,
+    in_quote: Vec<bool>,
+}
+
+impl ParagraphState<'_> {
+    fn run_ending_at(&self, end: usize) -> Option<Range<usize>> {
+        self.runs.iter().find(|r| r.end == end).cloned()
+    }
+
+    fn run_starting_at(&self, start: usize) -> Option<Range<usize>> {
+        self.runs
+            .iter()
+            .find(|r| r.start == start || (words_is_the(self.words, start) && r.start == start + 1))
+            .cloned()
+    }
+}
+
+fn words_is_the(words: &[Word], i: usize) -> bool {
+    words.get(i).is_some_and(|w| w.is("the"))
+}
+
+fn is_cue_at(words: &[Word], i: usize) -> bool {
+    let w = words[i].lower();
+    if CUE_VERBS.contains(&w.as_str()) {
+        // Passive "is said to" and adjectival uses do not report speech.
+        if i > 0 && matches!(words[i - 1].lower().as_str(), "is" | "was" | "be" | "been" | "being" | "are" | "were") {
+            return false;
+        }
+        if WEAK_CUES.contains(&w.as_str()) {
+            let next = words.get(i + 1).map(|n| n.lower()).unwrap_or_default();
+            return next == "that" || next == ":" || next == "," || next == "\"";
+        }
+        return true;
+    }
+    CUE_PHRASES
+        .iter()
+        .any(|(a, b)| w == *a && words.get(i + 1).is_some_and(|n| n.is(b)))
+}
+
+/// Finds the subject to the left of a cue at `i` within `sentence`.
+fn subject_left(st: &ParagraphState, sentence: &Range<usize>, i: usize) -> Option<Subject> {
+    let words = st.words;
+    let mut j = i.checked_sub(1)?;
+    // Skip adverbs, auxiliaries and time phrases: "Ryder on Tuesday acknowledged".
+    loop {
+        if j < sentence.start {
+            return None;
+        }
+        let lower = words[j].lower();
+        let is_number = words[j].text.chars().all(|c| c.is_ascii_digit());
+        if BETWEEN_SUBJECT_AND_VERB.contains(&lower.as_str())
+            || TIME_WORDS.contains(&lower.as_str())
+            || is_number
+        {
+            j = j.checked_sub(1)?;
+            continue;
+        }
+        break;
+    }
+    let w = &words[j];
+    if let Some(p) = pronoun(w) {
+        return Some(Subject::Pronoun(p));
+    }
+    if w.text == "\"" {
+        return None;
+    }
+    if w.text == "," {
+        // `"...," said X` — handled to the right.
+        if j > 0 && words[j - 1].text == "\"" {
+            return None;
+        }
+        // Apposition: "Bruce Klingner, a former ... chief, said".
+        let mut k = j;
+        while k > sentence.start {
+            k -= 1;
+            if words[k].text == "," {
+                if let Some(run) = st.run_ending_at(k) {
+                    return Some(Subject::Name(run));
+                }
+                break;
+            }
+        }
+        return None;
+    }
+    if w.is("and") || w.is("but") {
+        return sentence_subject(st, sentence);
+    }
+    if w.is_capitalised() && !w.is_punct() {
+        return st.run_ending_at(j + 1).map(Subject::Name);
+    }
+    // "a Home Office spokesman", "South Korea's military", "the Biden administration".
+    voice_noun_phrase(st, sentence, j)
+}
+
+/// "X spokesman" / "X's military" / "the X administration" ending at `j`.
+fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> Option<Subject> {
+    let words = st.words;
+    let head = words[j].lower();
+    let is_voice = VOICE_NOUNS.contains(&head.as_str());
+    let is_body = BODY_NOUNS.contains(&head.as_str());
+    if !is_voice && !is_body {
+        return None;
+    }
+    // Up to three lower-case modifiers: "foreign", "home affairs".
+    let mut k = j;
+    let mut steps = 0;
+    while k > sentence.start && steps < 3 {
+        let prev = &words[k - 1];
+        if prev.text == "'s" || prev.is_capitalised() || prev.is_punct() || is_determiner(prev) {
+            break;
+        }
+        k -= 1;
+        steps += 1;
+    }
+    if k == sentence.start {
+        return None;
+    }
+    let possessive = words[k - 1].text == "'s";
+    let name_end = if possessive { k - 1 } else { k };
+    let run = st.run_ending_at(name_end)?;
+    let cls = classify_run(words, &run);
+    if matches!(cls, NameClass::Person { .. }) || (cls == NameClass::Unknown && possessive && is_voice) {
+        // "Mr Blair's spokesman" speaks for a person, not an organisation.
+        return None;
+    }
+    let name = canonical_org(words, &run, &cls);
+    if is_voice {
+        Some(Subject::Org(name))
+    } else {
+        let phrase = join(words, &(k..j + 1));
+        if possessive {
+            Some(Subject::Org(format!("{name}'s {phrase}")))
+        } else {
+            Some(Subject::Org(format!("{name} {phrase}")))
+        }
+    }
+}
+
+fn is_determiner(w: &Word) -> bool {
+    matches!(w.lower().as_str(), "a" | "an" | "the" | "its" | "their" | "his" | "her")
+}
+
+fn canonical_org(words: &[Word], run: &Range<usize>, cls: &NameClass) -> String {
+    match cls {
+        NameClass::Known(_, canonical, _) => canonical.clone(),
+        _ => {
+            let mut r = run.clone();
+            while r.start < r.end && words[r.start].is("the") {
+                r.start += 1;
+            }
+            join(words, &r)
+        }
+    }
+}
+
+/// The subject at the start of a sentence ("He declined ..., but noted").
+fn sentence_subject(st: &ParagraphState, sentence: &Range<usize>) -> Option<Subject> {
+    let words = st.words;
+    let mut i = sentence.start;
+    while i < sentence.end && (words[i].text == "\"" || words[i].is("the")) {
+        i += 1;
+    }
+    let w = words.get(i)?;
+    if let Some(p) = pronoun(w) {
+        return Some(Subject::Pronoun(p));
+    }
+    let run = st.run_starting_at(i)?;
+    // The subject must be followed by its verb, not by a comma clause
+    // ("In London, ..." is an adverbial).
+    if words.get(run.end).is_some_and(|n| n.text == ",") {
+        return None;
+    }
+    Some(Subject::Name(run))
+}
+
+/// The subject to the right of a cue: `"...," said Kirby`, "according to X".
+fn subject_right(st: &ParagraphState, sentence: &Range<usize>, k: usize) -> Option<Subject> {
+    let words = st.words;
+    if k >= sentence.end {
+        return None;
+    }
+    if let Some(p) = pronoun(&words[k]) {
+        return Some(Subject::Pronoun(p));
+    }
+    let run = st.run_starting_at(k)?;
+    // "according to South Korea's military"
+    if words.get(run.end).is_some_and(|w| w.text == "'s") {
+        let mut e = run.end + 1;
+        let mut steps = 0;
+        while e < sentence.end && steps < 3 && !words[e].is_punct() && !words[e].is_capitalised() {
+            let lower = words[e].lower();
+            if BODY_NOUNS.contains(&lower.as_str()) || VOICE_NOUNS.contains(&lower.as_str()) {
+                let cls = classify_run(words, &run);
+                if matches!(cls, NameClass::Person { .. }) {
+                    break;
+                }
+                let name = canonical_org(words, &run, &cls);
+                let phrase = join(words, &(run.end + 1..e + 1));
+                if VOICE_NOUNS.contains(&lower.as_str()) {
+                    return Some(Subject::Org(name));
+                }
+                return Some(Subject::Org(format!("{name}'s {phrase}")));
+            }
+            e += 1;
+            steps += 1;
+        }
+    }
+    Some(Subject::Name(run))
+}
+
+/// Resolves a capitalised run in subject position to a speaker.
+fn speaker_from_run(words: &[Word], run: &Range<usize>, people: &People) -> Option<(String, SpeakerKind, Option<String>, Gender)> {
+    let g = gazetteer();
+    let cls = classify_run(words, run);
+    match cls {
+        NameClass::Known(EntityKind::Weapon, ..) => None,
+        NameClass::Known(_, canonical, _) => Some((canonical, SpeakerKind::Org, None, Gender::Unknown)),
+        NameClass::Person { name_start, gender } => {
+            let name = join(words, &(name_start..run.end));
+            let role = role_before(words, run.start, name_start);
+            let (full, g2) = match people.resolve(&name) {
+                Some(p) => (p.name.clone(), p.gender),
+                None => (name, Gender::Unknown),
+            };
+            let gender = if gender != Gender::Unknown { gender } else { g2 };
+            Some((full, SpeakerKind::Person, role, gender))
+        }
+        NameClass::Org | NameClass::Place => {
+            Some((canonical_org(words, run, &cls), SpeakerKind::Org, None, Gender::Unknown))
+        }
+        NameClass::Unknown => {
+            let mut r = run.clone();
+            while r.start < r.end && words[r.start].is("the") {
+                r.start += 1;
+            }
+            let name = join(words, &r);
+            if r.is_empty() || is_not_name(&name) {
+                return None;
+            }
+            if let Some(p) = people.resolve(&name) {
+                let role = role_before(words, run.start, run.start);
+                return Some((p.name.clone(), SpeakerKind::Person, role, p.gender));
+            }
+            if let Some(e) = g.lookup(&name) {
+                if e.kind != EntityKind::Weapon {
+                    return Some((e.canonical.clone(), SpeakerKind::Org, None, Gender::Unknown));
+                }
+            }
+            // An unknown capitalised subject of a speech verb is most often a
+            // person named by surname only, or a foreign full name.
+            if r.len() <= 3 {
+                let gender = people.gender_of(&name);
+                return Some((name, SpeakerKind::Person, None, gender));
+            }
+            Some((name, SpeakerKind::Org, None, Gender::Unknown))
+        }
+    }
+}
+
+/// The role words before a name: "National Security Council spokesman".
+fn role_before(words: &[Word], run_start: usize, name_start: usize) -> Option<String> {
+    let g = gazetteer();
+    let mut start = name_start;
+    // Title words inside the run.
+    if name_start > run_start {
+        start = run_start;
+    }
+    // Lower-case titles just before the run ("spokesman"), and the
+    // capitalised affiliation before them.
+    let mut k = start;
+    let mut took_title = false;
+    while k > 0 {
+        let prev = &words[k - 1];
+        if !prev.is_capitalised() && g.is_title(&[prev.text.as_str()]) {
+            k -= 1;
+            took_title = true;
+            continue;
+        }
+        if took_title && prev.is_capitalised() && !prev.is_punct() && !is_not_name(&prev.text) {
+            k -= 1;
+            continue;
+        }
+        if took_title && prev.text == "'s" {
+            k -= 1;
+            continue;
+        }
+        break;
+    }
+    let role = join(words, &(k..name_start));
+    let role = role.trim();
+    (!role.is_empty() && honorific_gender(role).is_none() && !is_courtesy(role)).then(|| role.to_string())
+}
+
+fn is_courtesy(s: &str) -> bool {
+    matches!(s.trim_end_matches('.').to_lowercase().as_str(), "mr" | "mrs" | "ms" | "dr" | "sir" | "miss" | "dame" | "lord" | "lady")
+}
+
+/// The article-wide memory that pronouns are resolved against.
+#[derive(Default)]
+struct Memory {
+    /// Person speakers, most recent last, with gender.
+    persons: Vec<(String, Gender, Option<String>)>,
+    /// Organisation speakers, most recent last, with the paragraph index.
+    orgs: Vec<(String, usize)>,
+    /// People mentioned (not necessarily speaking), most recent last.
+    mentioned: Vec<(String, Gender)>,
+}
+
+impl Memory {
+    fn person_for(
+        &self,
+        p: Pronoun,
+        current: &[Speaker],
+        mentioned_here: &[(String, Gender)],
+        people: &People,
+    ) -> Option<(String, Option<String>)> {
+        let want = match p {
+            Pronoun::He => Gender::Male,
+            Pronoun::She => Gender::Female,
+            _ => return None,
+        };
+        let fits = |g: Gender| g == want || g == Gender::Unknown;
+        for s in current.iter().rev() {
+            if s.kind == SpeakerKind::Person && fits(people.gender_of(&s.name)) {
+                return Some((s.name.clone(), s.role.clone()));
+            }
+        }
+        for (name, g, role) in self.persons.iter().rev() {
+            if fits(*g) {
+                return Some((name.clone(), role.clone()));
+            }
+        }
+        if let Some((n, _)) = mentioned_here.iter().rev().find(|(_, g)| fits(*g)) {
+            return Some((n.clone(), None));
+        }
+        self.mentioned
+            .iter()
+            .rev()
+            .find(|(_, g)| fits(*g))
+            .map(|(n, _)| (n.clone(), None))
+    }
+}
+
+/// Attributes speakers in every paragraph of one article.
+pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Speaker>> {
+    let mut memory = Memory::default();
+    let mut out: Vec<Vec<Speaker>> = Vec::with_capacity(paragraphs.len());
+    for (pi, p) in paragraphs.iter().enumerate() {
+        if p.kind != ParagraphKind::Body {
+            out.push(Vec::new());
+            continue;
+        }
+        let words = &p.words;
+        let st = ParagraphState {
+            words,
+            runs: capitalised_runs(words),
+            in_quote: quoted(&p.folded, words),
+        };
+        let mut found: Vec<Speaker> = Vec::new();
+        let sentences = sentence_ranges(words);
+        for (si, sentence) in sentences.iter().enumerate() {
+            let direct_here = words[sentence.clone()].iter().any(|w| w.text == "\"")
+                || sentences
+                    .get(si + 1)
+                    .is_some_and(|n| words[n.start].text == "\"" && words[sentence.end - 1].text == ":");
+            let mut i = sentence.start;
+            while i < sentence.end {
+                if st.in_quote[i] {
+                    i += 1;
+                    continue;
+                }
+                let w = words[i].lower();
+                let (subject, rule) = if w == "according" && words.get(i + 1).is_some_and(|n| n.is("to")) {
+                    (subject_right(&st, sentence, i + 2), "according-to")
+                } else if CUE_PARTICIPLES.contains(&w.as_str()) && i > sentence.start && words[i - 1].text == "," {
+                    (sentence_subject(&st, sentence), "participle")
+                } else if is_cue_at(words, i) {
+                    match subject_left(&st, sentence, i) {
+                        Some(s) => (Some(s), "cue-left"),
+                        None => {
+                            let after_quote = i > sentence.start
+                                && (words[i - 1].text == "\""
+                                    || (words[i - 1].text == "," && i >= 2 && words[i - 2].text == "\""));
+                            if after_quote {
+                                (subject_right(&st, sentence, i + 1), "cue-right")
+                            } else {
+                                (None, "")
+                            }
+                        }
+                    }
+                } else {
+                    i += 1;
+                    continue;
+                };
+                if let Some(subject) = subject {
+                    let quote = if direct_here { QuoteType::Direct } else { QuoteType::Indirect };
+                    if let Some(s) = resolve(subject, &st, i, pi, &found, &memory, people, quote, rule) {
+                        push_speaker(&mut found, s);
+                    }
+                }
+                i += 1;
+            }
+        }
+        // A paragraph that opens a quotation and names nobody carries on the
+        // previous speaker's words.
+        if found.is_empty() && p.folded.trim_start().starts_with('"') {
+            if let Some(prev) = out.last() {
+                for s in prev.iter().filter(|s| s.kind == SpeakerKind::Person) {
+                    push_speaker(
+                        &mut found,
+                        Speaker {
+                            quote: QuoteType::Direct,
+                            rule: "continuing-quote",
+                            ..s.clone()
+                        },
+                    );
+                }
+            }
+        }
+        for s in &found {
+            match s.kind {
+                SpeakerKind::Person => memory.persons.push((s.name.clone(), people.gender_of(&s.name), s.role.clone())),
+                SpeakerKind::Org => memory.orgs.push((s.name.clone(), pi)),
+            }
+        }
+        for run in &st.runs {
+            if let NameClass::Person { name_start, .. } = classify_run(words, run) {
+                let name = join(words, &(name_start..run.end));
+                let full = people.resolve(&name).map(|p| p.name.clone()).unwrap_or(name);
+                let g = people.gender_of(&full);
+                memory.mentioned.push((full, g));
+            }
+        }
+        out.push(found);
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve(
+    subject: Subject,
+    st: &ParagraphState,
+    at: usize,
+    paragraph: usize,
+    found: &[Speaker],
+    memory: &Memory,
+    people: &People,
+    quote: QuoteType,
+    rule: &'static str,
+) -> Option<Speaker> {
+    match subject {
+        Subject::Name(run) => {
+            let (name, kind, role, _) = speaker_from_run(st.words, &run, people)?;
+            Some(Speaker { name, kind, role, quote, rule })
+        }
+        Subject::Org(name) => {
+            let canonical = gazetteer()
+                .lookup(&name)
+                .filter(|e| e.kind != EntityKind::Weapon)
+                .map(|e| e.canonical.clone())
+                .unwrap_or(name);
+            Some(Speaker {
+                name: canonical,
+                kind: SpeakerKind::Org,
+                role: None,
+                quote,
+                rule,
+            })
+        }
+        Subject::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
+            let words = st.words;
+            let mentioned_here: Vec<(String, Gender)> = st
+                .runs
+                .iter()
+                .filter(|r| r.end <= at)
+                .filter_map(|r| match classify_run(words, r) {
+                    NameClass::Person { name_start, .. } => {
+                        let name = join(words, &(name_start..r.end));
+                        let full = people.resolve(&name).map(|p| p.name.clone()).unwrap_or(name);
+                        let g = people.gender_of(&full);
+                        Some((full, g))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let (name, role) = memory.person_for(p, found, &mentioned_here, people)?;
+            Some(Speaker {
+                name,
+                kind: SpeakerKind::Person,
+                role,
+                quote,
+                rule: "pronoun",
+            })
+        }
+        Subject::Pronoun(Pronoun::It | Pronoun::They) => {
+            // The nearest organisation named earlier in this paragraph, else
+            // an organisation that spoke in the last two paragraphs.
+            let words = st.words;
+            let named_here = st
+                .runs
+                .iter()
+                .filter(|r| r.end <= at)
+                .rev()
+                .find_map(|r| match classify_run(words, r) {
+                    NameClass::Known(EntityKind::Org, c, _) => Some(c),
+                    NameClass::Org => Some(canonical_org(words, r, &NameClass::Org)),
+                    _ => None,
+                });
+            let name = named_here
+                .or_else(|| found.iter().rev().find(|s| s.kind == SpeakerKind::Org).map(|s| s.name.clone()))
+                .or_else(|| {
+                    memory
+                        .orgs
+                        .last()
+                        .filter(|(_, pi)| paragraph.saturating_sub(*pi) <= 2)
+                        .map(|(n, _)| n.clone())
+                })?;
+            Some(Speaker {
+                name,
+                kind: SpeakerKind::Org,
+                role: None,
+                quote,
+                rule: "pronoun",
+            })
+        }
+    }
+}
+
+fn push_speaker(found: &mut Vec<Speaker>, s: Speaker) {
+    if let Some(existing) = found.iter_mut().find(|e| e.name == s.name && e.kind == s.kind) {
+        if s.quote == QuoteType::Direct {
+            existing.quote = QuoteType::Direct;
+        }
+        if existing.role.is_none() {
+            existing.role = s.role;
+        }
+        return;
+    }
+    found.push(s);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{tag_article, SpeakerKind};
+    use crate::article::parse_txt;
+
+    /// Speakers per paragraph of a made-up article, as "name" strings.
+    fn speakers(text: &str) -> Vec<Vec<String>> {
+        let a = parse_txt("t.txt", &format!("Headline for a test\n\n{text}"));
+        tag_article(a)
+            .paragraphs
+            .into_iter()
+            .map(|p| p.speakers.into_iter().map(|s| s.name).collect())
+            .collect()
+    }
+
+    #[test]
+    fn cue_left_with_title_stripped() {
+        let s = speakers("Deputy Health Minister Maria Lopez said the clinic would open.");
+        assert_eq!(s, [["Maria Lopez"]]);
+    }
+
+    #[test]
+    fn cue_right_after_quote() {
+        let s = speakers("“We will rebuild,” said Tom Walsh, the mayor.");
+        assert_eq!(s, [["Tom Walsh"]]);
+    }
+
+    #[test]
+    fn surname_resolves_to_full_name() {
+        let s = speakers("Anna Berg runs the port.\n\n“Trade is up,” Berg said.");
+        assert_eq!(s[1], ["Anna Berg"]);
+    }
+
+    #[test]
+    fn pronoun_follows_gender() {
+        let s = speakers("Peter Hall said the talks failed.\n\nSusan Reed disagreed. She said a deal was close.\n\nHe said nothing more.");
+        assert_eq!(s[1], ["Susan Reed"]);
+        assert_eq!(s[2], ["Peter Hall"]);
+    }
+
+    #[test]
+    fn organisation_and_according_to() {
+        let s = speakers("The plan was dropped, the Foreign Office said.\n\nTroops moved, according to Norway's army.\n\nA Treasury spokesman said costs rose.");
+        assert_eq!(s[0], ["Foreign Office"]);
+        assert_eq!(s[1], ["Norway's army"]);
+        assert_eq!(s[2], ["Treasury"]);
+    }
+
+    #[test]
+    fn apposition_and_time_phrase() {
+        let s = speakers("Lena Ortiz, a former envoy now with the Atlantic Council, said talks stalled.\n\nGen. Mark Ruiz on Monday warned of delays.");
+        assert_eq!(s[0], ["Lena Ortiz"]);
+        assert_eq!(s[1], ["Mark Ruiz"]);
+    }
+
+    #[test]
+    fn coordination_and_participle_take_the_subject() {
+        let s = speakers("Carl Stone spoke first.\n\nHe declined to give figures, but noted the risk.\n\nHe left early, saying he was tired.");
+        assert_eq!(s[1], ["Carl Stone"]);
+        assert_eq!(s[2], ["Carl Stone"]);
+    }
+
+    #[test]
+    fn continuing_quote_inherits() {
+        let s = speakers("“We are ready,” said Ida Holm.\n\n“The rest is up to them.”");
+        assert_eq!(s[1], ["Ida Holm"]);
+    }
+
+    #[test]
+    fn words_inside_quotes_are_not_attributions() {
+        let s = speakers("“Paul Kemp said he would come,” Rosa Diaz told reporters.");
+        assert_eq!(s, [["Rosa Diaz"]]);
+    }
+
+    #[test]
+    fn quote_type_direct_or_indirect() {
+        let a = parse_txt("t.txt", "Headline\n\nJan Novak said prices would fall.\n\n“Prices will fall,” Novak said.");
+        let t = tag_article(a);
+        assert_eq!(t.paragraphs[0].speakers[0].quote, super::QuoteType::Indirect);
+        assert_eq!(t.paragraphs[1].speakers[0].quote, super::QuoteType::Direct);
+        assert_eq!(t.paragraphs[1].speakers[0].kind, SpeakerKind::Person);
+    }
+}

@@ -1,0 +1,217 @@
+//! Words and sentences of a paragraph, for the taggers.
+//!
+//! The taggers reason over words (is it capitalised? a title? a cue verb?),
+//! so a paragraph is cut once into [`Word`]s over its folded text. Dots stay
+//! on abbreviations and initials ("U.S.", "Brig.", "J."), so that a sentence
+//! ends only at a real full stop.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// One token of folded paragraph text; `start..end` are byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// Index of the sentence the word belongs to.
+    pub sentence: usize,
+}
+
+impl Word {
+    pub fn is_capitalised(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    pub fn is_punct(&self) -> bool {
+        !self.text.chars().next().is_some_and(char::is_alphanumeric)
+    }
+
+    pub fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+
+    pub fn is(&self, s: &str) -> bool {
+        self.text.eq_ignore_ascii_case(s)
+    }
+}
+
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+          (?:\p{Lu}\.){2,}                                  # U.S.  D.C.  U.N.
+        | \p{L}[\p{L}\p{M}\p{N}]*(?:[-'][\p{L}\p{M}\p{N}]+)* # words, hyphenated words, don't
+        | \p{N}[\p{N},.]*\p{N}(?:\p{L}+)? | \p{N}\p{L}*     # numbers, 122mm
+        | \S                                                # punctuation, quotes
+        ",
+    )
+    .expect("token regex is valid")
+});
+
+/// Abbreviations that keep their dot and do not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "lt", "gen", "col", "capt", "cmdr", "adm",
+    "maj", "brig", "sgt", "cpl", "pvt", "st", "rev", "hon", "jr", "sr", "vs", "etc", "inc", "ltd",
+    "corp", "dept", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "mt", "ft", "approx", "ave", "blvd", "calif", "fla", "mich", "ariz", "colo", "conn",
+    "ky", "minn", "nev", "okla", "tenn", "tex", "vt", "wis", "wyo", "supt", "insp", "cllr",
+    "messrs", "mme", "msgr", "sra",
+];
+
+/// Cuts folded text into words with sentence numbers.
+pub fn words(folded: &str) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut sentence = 0;
+    let mut pending_break = false;
+    for m in TOKEN.find_iter(folded) {
+        let mut text = m.as_str().to_string();
+        let mut end = m.end();
+        let is_dot_word = text.ends_with('.');
+        // Split the English possessive off: "Russia's" → "Russia", "'s".
+        if !is_dot_word && (text.ends_with("'s") || text.ends_with("'S")) && text.len() > 2 {
+            let cut = text.len() - 2;
+            let start = m.start();
+            if pending_break && starts_sentence(&text) {
+                sentence += 1;
+            }
+            pending_break = false;
+            out.push(Word {
+                text: text[..cut].to_string(),
+                start,
+                end: start + cut,
+                sentence,
+            });
+            out.push(Word {
+                text: "'s".into(),
+                start: start + cut,
+                end,
+                sentence,
+            });
+            continue;
+        }
+        // Re-attach the dot of an abbreviation or an initial.
+        if text == "." {
+            if let Some(prev) = out.last_mut() {
+                let lower = prev.text.to_lowercase();
+                let initial = prev.text.chars().count() == 1
+                    && prev.text.chars().all(char::is_uppercase);
+                if prev.end == m.start()
+                    && !prev.text.ends_with('.')
+                    && (initial || ABBREVIATIONS.contains(&lower.as_str()) || lower == "a.m" || lower == "p.m")
+                {
+                    prev.text.push('.');
+                    prev.end = m.end();
+                    continue;
+                }
+            }
+        }
+        // "a.m." and "p.m." arrive as "a", ".", "m", "."; keep them whole.
+        if (text == "m" || text == "M") && out.len() >= 2 {
+            let n = out.len();
+            if out[n - 1].text == "." && (out[n - 2].is("a") || out[n - 2].is("p")) {
+                let start = out[n - 2].start;
+                let sent = out[n - 2].sentence;
+                out.truncate(n - 2);
+                text = format!("{}.m", &folded[start..start + 1]);
+                end = m.end();
+                if folded[end..].starts_with('.') {
+                    text.push('.');
+                    end += 1;
+                }
+                out.push(Word {
+                    text,
+                    start,
+                    end,
+                    sentence: sent,
+                });
+                continue;
+            }
+        }
+        // A closing quote or bracket right after the stop stays with the
+        // sentence it closes: `... so." Then` breaks before "Then".
+        if pending_break
+            && matches!(text.as_str(), "\"" | "'" | ")" | "]")
+            && out.last().is_some_and(|p| p.end == m.start())
+        {
+            out.push(Word {
+                text,
+                start: m.start(),
+                end,
+                sentence,
+            });
+            continue;
+        }
+        if pending_break && starts_sentence(&text) {
+            sentence += 1;
+        }
+        pending_break = false;
+        let ends = matches!(text.as_str(), "." | "!" | "?");
+        out.push(Word {
+            text,
+            start: m.start(),
+            end,
+            sentence,
+        });
+        if ends {
+            pending_break = true;
+        }
+    }
+    out
+}
+
+/// A sentence begins with a capital, a digit or an opening quote.
+fn starts_sentence(token: &str) -> bool {
+    token
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '\'' || c == '(' || c == '[')
+}
+
+/// Word ranges of each sentence.
+pub fn sentence_ranges(words: &[Word]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for i in 1..=words.len() {
+        if i == words.len() || words[i].sentence != words[start].sentence {
+            ranges.push(start..i);
+            start = i;
+        }
+    }
+    ranges.retain(|r| !r.is_empty());
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(ws: &[Word]) -> Vec<&str> {
+        ws.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    #[test]
+    fn keeps_abbreviations_and_initials() {
+        let ws = words("Brig. Gen. Pat Ryder met J.R.R. Tolkien in the U.S. on Oct. 20 at 9 a.m. today.");
+        let t = texts(&ws);
+        assert!(t.contains(&"Brig."));
+        assert!(t.contains(&"Gen."));
+        assert!(t.contains(&"U.S."));
+        assert!(t.contains(&"Oct."));
+        assert!(t.contains(&"J.R.R."));
+        assert!(t.contains(&"a.m."));
+        assert!(ws.iter().all(|w| w.sentence == 0), "{ws:?}");
+    }
+
+    #[test]
+    fn splits_sentences_and_possessives() {
+        let ws = words("Russia's army moved. Mr. Smith said so! \"Yes.\" Then quiet.");
+        let t = texts(&ws);
+        assert_eq!(&t[..3], ["Russia", "'s", "army"]);
+        let last = ws.last().unwrap().sentence;
+        assert_eq!(last, 3, "{ws:?}");
+        let smith = ws.iter().find(|w| w.text == "Smith").unwrap();
+        assert_eq!(smith.sentence, 1);
+        assert_eq!(sentence_ranges(&ws).len(), 4);
+    }
+}

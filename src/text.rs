@@ -1,0 +1,88 @@
+//! Typographic folding shared by every stage.
+//!
+//! News text mixes straight and curly quotes, and a zoo of dashes (`-`, `–`,
+//! `—`, `―`, `‑`). The stored paragraph keeps them exactly as written; the
+//! tagger and the tokenizer look at a folded copy in which each quote and dash
+//! is a single ASCII character, so one rule covers every spelling.
+
+/// Dashes and hyphens that join or separate words.
+pub fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}' // hyphen
+            | '\u{2011}' // non-breaking hyphen
+            | '\u{2012}' // figure dash
+            | '\u{2013}' // en dash
+            | '\u{2014}' // em dash
+            | '\u{2015}' // horizontal bar
+            | '\u{2212}' // minus sign
+            | '\u{FE58}'
+            | '\u{FE63}'
+            | '\u{FF0D}'
+    )
+}
+
+/// Double quotation marks in any style.
+pub fn is_double_quote(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' | '\u{2033}'
+    )
+}
+
+/// Single quotation marks and apostrophes in any style.
+pub fn is_single_quote(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}'
+    )
+}
+
+/// Folds quotes to `"`/`'`, dashes to `-` and odd spaces to ` `.
+///
+/// The result has the same number of *characters* as the input, so a
+/// character index found in the folded text is valid in the original.
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if is_double_quote(c) {
+                '"'
+            } else if is_single_quote(c) {
+                '\''
+            } else if is_dash(c) {
+                '-'
+            } else if c == '\u{00A0}' || c == '\u{2009}' || c == '\u{202F}' || c == '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Collapses runs of whitespace to one space and trims.
+pub fn squash_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Number of words, for "is this short enough to be a headline" checks.
+pub fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_curly_quotes_and_dashes() {
+        assert_eq!(fold("“Hi” – it’s ―"), "\"Hi\" - it's -");
+        assert_eq!(fold("Shahed\u{2011}136").chars().count(), 10);
+    }
+
+    #[test]
+    fn squash_and_count() {
+        assert_eq!(squash_spaces("  a \n b  "), "a b");
+        assert_eq!(word_count("Tension on the peninsula"), 4);
+    }
+}
