@@ -21,6 +21,50 @@ pub enum Found {
     No,
 }
 
+/// Parses the process's arguments and runs them. Usage errors print one
+/// line (clap's message and its suggestion) and exit 2; `--help` and
+/// `--version` print in full and exit 0.
+pub fn main() -> ExitCode {
+    use clap::Parser;
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            eprintln!("newsgrep: {}", one_line_usage_error(&e.render().to_string()));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// clap's error ("error: ...", details, "tip: ...", usage) as one line.
+fn one_line_usage_error(rendered: &str) -> String {
+    let mut message = Vec::new();
+    let mut tip = None;
+    for line in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        match line.strip_prefix("tip: ") {
+            Some(t) => tip = Some(t),
+            None => message.push(line.strip_prefix("error: ").unwrap_or(line)),
+        }
+    }
+    let mut out = message.join(" ");
+    if let Some(t) = tip {
+        out.push_str(&format!(" ({t})"));
+    }
+    out.push_str("; see --help");
+    out
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Index(args) => run_index(&args),

@@ -1,9 +1,5 @@
-//! The `newsgrep` binary: parse arguments, hand them to the library.
+//! The `newsgrep` binary: everything it does lives in the library.
 
-use std::process::ExitCode;
-
-use clap::Parser;
-
-fn main() -> ExitCode {
-    newsgrep::app::run(newsgrep::cli::Cli::parse())
+fn main() -> std::process::ExitCode {
+    newsgrep::app::main()
 }

@@ -197,7 +197,15 @@ fn resolve_filter(value: &str, known: &BTreeSet<(String, String)>) -> Resolved {
     }
     let mut scored: Vec<(f64, &String)> = known
         .iter()
-        .map(|(_, n)| (strsim::jaro_winkler(&n.to_lowercase(), &v), n))
+        .map(|(_, n)| {
+            // The best of the whole name and each of its words, so that a
+            // misspelt surname finds its person.
+            let whole = strsim::jaro_winkler(&n.to_lowercase(), &v);
+            let best_word = name_words(n)
+                .map(|w| strsim::jaro_winkler(&w, &v))
+                .fold(0.0, f64::max);
+            (whole.max(best_word), n)
+        })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut suggestions: Vec<String> = Vec::new();
@@ -399,7 +407,10 @@ fn make_hit(rank: usize, score: f32, doc: &TantivyDocument, f: &Fields, snippets
         .get_all(f.entity)
         .filter_map(|v| v.as_facet().map(|s| s.to_string()))
         .filter_map(|encoded| {
-            let facet = Facet::from_text(&encoded).ok()?;
+            let facet = Facet::from_encoded(encoded.clone().into_bytes())
+                .ok()
+                .filter(|f| f.to_path().len() == 2)
+                .or_else(|| Facet::from_text(&encoded).ok())?;
             let path = facet.to_path();
             match path.as_slice() {
                 [kind, name] => Some(Tag {

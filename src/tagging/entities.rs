@@ -48,7 +48,7 @@ static WEAPON_TYPE: LazyLock<Regex> = LazyLock::new(|| {
     let modifier = r#"(?:ballistic|cruise|hypersonic|guided|anti-tank|anti-aircraft|anti-ship|anti-missile|surface-to-surface|surface-to-air|air-to-air|air-to-surface|air-to-ground|ship-to-ship|artillery|kamikaze|suicide|attack|mortar|cluster|nuclear|chemical|biological|fighter|stealth|multiple rocket|rocket|tank|sniper|assault|\d{2,3}mm|\d{2,3}-millimeter|\d{2,3}-millimetre)"#;
     let head = r#"(?:missiles?|rockets?|drones?|shells?|bombs?|warheads?|torpedo(?:es)?|grenades?|launchers?|howitzers?|jets?|bombers?|interceptors?|weapons?|munitions?|rifles?|mines?)"#;
     Regex::new(&format!(
-        r#"(?i)\b(?:({modifier})(?:,? and |, | or )(?:["']?\s*)?)?(?:({modifier})["']?[\s]+["']?)?({head})\b"#
+        r#"(?i)\b(?:({modifier})(?:,? and | or )(?:["']?\s*)?)?(?:({modifier})["']?[\s]+["']?)?({head})\b"#
     ))
     .expect("weapon type regex is valid")
 });
@@ -163,6 +163,13 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                 push(&mut out, EntityKind::Place, join(words, &run), "name:place-word");
             }
             NameClass::Known(..) => {} // the gazetteer pass below finds it
+            NameClass::Unknown
+                if run.len() == 1 && words.get(run.end).is_some_and(|w| w.text == "administration") =>
+            {
+                // "the Biden administration": a government named after its leader.
+                let name = format!("{} administration", words[run.start].text);
+                push(&mut out, EntityKind::Org, name, "name:administration");
+            }
             NameClass::Unknown => {
                 // A lone surname of someone the article names in full.
                 let name = join(words, &run);

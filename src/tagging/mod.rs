@@ -153,11 +153,9 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
     let entities: Vec<Vec<Entity>> = prepared
         .iter()
         .map(|p| {
-            if p.kind == ParagraphKind::Boilerplate {
-                Vec::new()
-            } else {
-                entities::paragraph_entities(p, &people)
-            }
+            // Boilerplate keeps its entities (credits name people and
+            // outlets); it is not searched by default anyway.
+            entities::paragraph_entities(p, &people)
         })
         .collect();
     let speakers = speakers::attribute(&prepared, &people);

@@ -90,12 +90,26 @@ fn is_name_word(w: &Word) -> bool {
 /// Sentence-opening function words ("With", "After") are left out, and
 /// so are days and months.
 pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
+    let g = gazetteer();
     let mut runs = Vec::new();
     let mut i = 0;
     while i < words.len() {
         if !is_name_word(&words[i]) || is_not_name(&words[i].text) {
             i += 1;
             continue;
+        }
+        // "Interviewed on ...", "Speaking to ...", "Separately, ...": a
+        // sentence-opening verb form or adverb is not a name.
+        let opens_sentence = i == 0 || words[i - 1].sentence != words[i].sentence || words[i - 1].text == "\"";
+        if opens_sentence {
+            let lower = words[i].lower();
+            if (lower.ends_with("ed") || lower.ends_with("ing") || lower.ends_with("ly"))
+                && !g.is_first_name(&words[i].text)
+                && g.lookup_exact(&words[i].text).is_none()
+            {
+                i += 1;
+                continue;
+            }
         }
         let start = i;
         let mut end = i + 1;
@@ -110,7 +124,11 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             // Education and Skills"; "and" only inside an "of/for" name, so
             // "Iran and North Korea" stays two names.
             let lower = w.text.to_lowercase();
-            if CONNECTORS.contains(&lower.as_str()) && (lower != "and" || has_of) {
+            // "Laura Smith of Save the Children": a person, then an organisation.
+            let person_so_far = (2..=3).contains(&(end - start))
+                && g.is_first_name(&words[start].text)
+                && !words[start..end].iter().any(|w| is_org_head(&w.text));
+            if CONNECTORS.contains(&lower.as_str()) && (lower != "and" || has_of) && !person_so_far {
                 let mut k = end + 1;
                 while k < words.len() && words[k].is("the") {
                     k += 1;
@@ -217,8 +235,14 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
     if range.len() >= 2 && is_place_head(last) {
         return NameClass::Place;
     }
+    // Letters after a name are not part of it: "Guy Mansfield QC".
+    while range.len() > 2 && is_post_nominal(&words[range.end - 1].text) {
+        range.end -= 1;
+    }
     let first = &words[range.start].text;
+    let last_is_title = g.is_title(&[words[range.end - 1].text.as_str()]);
     if (2..=4).contains(&range.len())
+        && !last_is_title
         && g.is_first_name(first)
         && words[range.clone()].iter().all(|w| !w.is_punct() && w.text.chars().count() > 1 || w.text.ends_with('.'))
         && g.lookup_exact(first).is_none_or(|_| range.len() >= 2)
@@ -229,6 +253,14 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
         };
     }
     NameClass::Unknown
+}
+
+/// Honours and degrees written after a name.
+pub fn is_post_nominal(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches('.'),
+        "QC" | "KC" | "MP" | "MEP" | "MSP" | "AM" | "Jr" | "Sr" | "OBE" | "MBE" | "CBE" | "KBE" | "DBE" | "PhD" | "MD" | "III" | "II"
+    )
 }
 
 pub fn join(words: &[Word], range: &std::ops::Range<usize>) -> String {
@@ -311,7 +343,19 @@ impl People {
             return Some(p);
         }
         let last = lower.split_whitespace().last()?;
-        let ids = self.by_part.get(last)?;
+        let Some(ids) = self.by_part.get(last) else {
+            // "Sir John" for Sir John Bourn: a lone first name, if only one
+            // person of the article has it.
+            let by_first: Vec<&Person> = self
+                .people
+                .iter()
+                .filter(|p| p.name.split_whitespace().next().is_some_and(|f| f.to_lowercase() == lower))
+                .collect();
+            return match by_first.as_slice() {
+                [one] if !lower.contains(' ') => Some(one),
+                _ => None,
+            };
+        };
         // With two people of the same surname, prefer the one whose full name
         // ends with the whole short form ("Jong-Sup" vs "Lee Jong-Sup").
         let mut best: Option<&Person> = None;

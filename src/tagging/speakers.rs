@@ -36,8 +36,11 @@ const CUE_VERBS: &[&str] = &[
     "announced", "confirm", "confirms", "confirmed", "deny", "denies", "denied", "suggest",
     "suggests", "suggested", "write", "writes", "wrote", "tweet", "tweets", "tweeted", "testify",
     "testifies", "testified", "recall", "recalls", "recalled", "stress", "stresses", "stressed",
-    "predict", "predicts", "predicted", "reply", "replies", "replied", "respond", "responds",
-    "responded", "declare", "declares", "declared", "maintain", "maintains", "maintained",
+    "predict", "predicts", "predicted", "replies", "replied", "responds", "responded",
+    "criticise", "criticised", "criticises", "criticize", "criticized", "criticizes", "condemn",
+    "condemned", "condemns", "dismissed", "dismisses", "derided", "derides", "described",
+    "describes", "accused", "accuses", "rejected", "rejects", "welcomed", "welcomes", "branded",
+    "brands", "praised", "praises", "blamed", "blames", "cited", "cites", "asked", "asks", "declare", "declares", "declared", "maintain", "maintains", "maintained",
     "state", "states", "stated", "concede", "concedes", "conceded", "caution", "cautions",
     "cautioned", "emphasise", "emphasised", "emphasises", "emphasize", "emphasized",
     "emphasizes", "assert", "asserts", "asserted", "allege", "alleges", "alleged", "contend",
@@ -52,7 +55,8 @@ const CUE_VERBS: &[&str] = &[
 const CUE_PARTICIPLES: &[&str] = &[
     "saying", "adding", "noting", "explaining", "warning", "arguing", "insisting", "claiming",
     "telling", "stressing", "acknowledging", "admitting", "suggesting", "declaring",
-    "describing", "calling", "writing", "urging",
+    "describing", "calling", "writing", "urging", "accusing", "branding", "criticising",
+    "criticizing", "condemning", "dismissing", "insisting",
 ];
 
 /// Verbs that only report speech when followed by more words ("went on",
@@ -64,15 +68,19 @@ const CUE_PHRASES: &[(&str, &str)] = &[
     ("points", "out"),
     ("called", "for"),
     ("calls", "for"),
+    ("spoke", "of"),
+    ("spoken", "of"),
+    ("spoke", "about"),
+    ("spoken", "about"),
 ];
 
 /// Verbs too weak to report speech unless a quotation or "that" follows.
 const WEAK_CUES: &[&str] = &[
     "continue", "continued", "continues", "agree", "agreed", "agrees", "estimate", "estimated",
     "estimates", "believe", "believes", "believed", "reveal", "revealed", "reveals", "state",
-    "states", "report", "reports", "reported", "promise", "promises", "promised", "urge", "urges",
-    "urged", "observe", "observes", "observed", "vow", "vows", "vowed", "note", "notes",
-    "stress", "stresses", "recall", "recalls", "claim", "claims", "deny", "denies",
+    "states", "report", "reports", "reported", "observe", "observes", "observed", "vow", "vows", "vowed", "note", "notes",
+    "stress", "stresses", "recall", "recalls", "claim", "claims", "deny", "denies", "asks",
+    "cites",
 ];
 
 /// Words skipped between a subject and its verb ("Kirby has also said").
@@ -538,6 +546,9 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                     (subject_right(&st, sentence, i + 2), "according-to")
                 } else if CUE_PARTICIPLES.contains(&w.as_str()) && i > sentence.start && words[i - 1].text == "," {
                     (sentence_subject(&st, sentence), "participle")
+                } else if CUE_PARTICIPLES.contains(&w.as_str()) && i > sentence.start && st.run_ending_at(i).is_some() {
+                    // "with leader Charles Kennedy saying ..."
+                    (st.run_ending_at(i).map(Subject::Name), "participle")
                 } else if is_cue_at(words, i) {
                     match subject_left(&st, sentence, i) {
                         Some(s) => (Some(s), "cue-left"),
@@ -556,6 +567,21 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                     i += 1;
                     continue;
                 };
+                // "Labour and the Liberal Democrats say": both speak.
+                if let Some(Subject::Name(run)) = &subject {
+                    let mut k = run.start;
+                    while k > sentence.start && words[k - 1].is("the") {
+                        k -= 1;
+                    }
+                    if k > sentence.start + 1 && words[k - 1].is("and") {
+                        if let Some(first) = st.run_ending_at(k - 1) {
+                            let quote = if direct_here { QuoteType::Direct } else { QuoteType::Indirect };
+                            if let Some(s) = resolve(Subject::Name(first), &st, i, pi, &found, &memory, people, quote, "compound") {
+                                push_speaker(&mut found, s);
+                            }
+                        }
+                    }
+                }
                 if let Some(subject) = subject {
                     let quote = if direct_here { QuoteType::Direct } else { QuoteType::Indirect };
                     if let Some(s) = resolve(subject, &st, i, pi, &found, &memory, people, quote, rule) {
