@@ -30,7 +30,12 @@ pub fn main() -> ExitCode {
         Ok(cli) => run(cli),
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 let _ = e.print();
                 return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                     ExitCode::from(2)
@@ -38,7 +43,10 @@ pub fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 };
             }
-            eprintln!("newsgrep: {}", one_line_usage_error(&e.render().to_string()));
+            eprintln!(
+                "newsgrep: {}",
+                one_line_usage_error(&e.render().to_string())
+            );
             ExitCode::from(2)
         }
     }
@@ -122,14 +130,22 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
     }
     let (idx, fields) = index::open(&loc.index)?;
     let mut filters = Vec::new();
-    filters.extend(args.speaker.iter().map(|v| (FilterField::Speaker, v.clone())));
+    filters.extend(
+        args.speaker
+            .iter()
+            .map(|v| (FilterField::Speaker, v.clone())),
+    );
     for (values, kind) in [
         (&args.person, EntityKind::Person),
         (&args.org, EntityKind::Org),
         (&args.place, EntityKind::Place),
         (&args.weapon, EntityKind::Weapon),
     ] {
-        filters.extend(values.iter().map(|v| (FilterField::Entity(kind), v.clone())));
+        filters.extend(
+            values
+                .iter()
+                .map(|v| (FilterField::Entity(kind), v.clone())),
+        );
     }
     let kinds = match args.kind {
         KindArg::Body => KindFilter::Only(ParagraphKind::Body),
@@ -158,7 +174,11 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
         render::results_text(&mut out, &results, &Style::choose(args.color))?;
     }
     out.flush()?;
-    Ok(if results.total_hits > 0 { Found::Yes } else { Found::No })
+    Ok(if results.total_hits > 0 {
+        Found::Yes
+    } else {
+        Found::No
+    })
 }
 
 fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<Found> {

@@ -154,7 +154,10 @@ pub fn parse_json_record(path: &str, line_no: usize, line: &str) -> Result<Artic
     let body = rec.body.ok_or_else(|| "missing \"body\"".to_string())?;
     let body_lines: Vec<&str> = body.lines().collect();
     let mut blocks = split_blank_line_blocks(&body_lines);
-    let title = rec.title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let title = rec
+        .title
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
     // Web exports often repeat the headline as the body's first paragraph.
     if let (Some(t), Some(first)) = (&title, blocks.first()) {
         if fold(first).trim() == fold(t).trim() && blocks.len() > 1 {
@@ -367,9 +370,13 @@ fn is_heading(t: &str) -> bool {
     !t.contains('\n')
         && (1..=12).contains(&words)
         && t.chars().count() <= 90
-        && t.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric())
+        && t.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric())
         && !t.starts_with(['"', '\''])
-        && !t.trim_end_matches(['"', '\'', ')']).ends_with(['.', ',', ';', ':', '!'])
+        && !t
+            .trim_end_matches(['"', '\'', ')'])
+            .ends_with(['.', ',', ';', ':', '!'])
         && find_dateline(t).is_none()
 }
 
@@ -422,7 +429,11 @@ mod tests {
             ("KYIV, Ukraine (AP) — Russian forces", "KYIV, Ukraine (AP)"),
             ("NEW YORK (Reuters) - Stocks fell", "NEW YORK (Reuters)"),
         ] {
-            assert_eq!(find_dateline(p).map(|d| d.label).as_deref(), Some(want), "{p}");
+            assert_eq!(
+                find_dateline(p).map(|d| d.label).as_deref(),
+                Some(want),
+                "{p}"
+            );
         }
         assert!(find_dateline("A – B").is_none());
         assert!(find_dateline("The US – and its allies").is_none());

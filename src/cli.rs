@@ -34,23 +34,39 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build or rebuild the index from the corpus folder.
-    #[command(after_help = "Examples:\n  newsgrep index\n  newsgrep index --corpus ~/news --index ~/.cache/news-index")]
+    #[command(
+        after_help = "Examples:\n  newsgrep index\n  newsgrep index --corpus ~/news --index ~/.cache/news-index"
+    )]
     Index(IndexArgs),
     /// Search paragraphs (tantivy query syntax: phrases, AND/OR/NOT, +/-).
-    #[command(after_help = "Examples:\n  newsgrep search \"Shahed-136\"\n  newsgrep search '\"artillery shells\" AND Russia' --limit 5\n  newsgrep search shells --speaker kirby --quotes\n  newsgrep search drones --weapon shahed-136 --place iran --json\n\nExit status: 0 with hits, 1 without, 2 on error.")]
+    #[command(
+        after_help = "Examples:\n  newsgrep search \"Shahed-136\"\n  newsgrep search '\"artillery shells\" AND Russia' --limit 5\n  newsgrep search shells --speaker kirby --quotes\n  newsgrep search drones --weapon shahed-136 --place iran --json\n\nExit status: 0 with hits, 1 without, 2 on error."
+    )]
     Search(SearchArgs),
     /// Show how files are read and tagged, without touching the index.
-    #[command(after_help = "Examples:\n  newsgrep analyze corpus/000_545491d4a5c1f521.txt\n  newsgrep analyze --json corpus/*.txt | jq .paragraphs[0]")]
+    #[command(
+        after_help = "Examples:\n  newsgrep analyze corpus/000_545491d4a5c1f521.txt\n  newsgrep analyze --json corpus/*.txt | jq .paragraphs[0]"
+    )]
     Analyze(AnalyzeArgs),
 }
 
 #[derive(Debug, Args, Clone)]
 pub struct Locations {
     /// Folder of articles (.txt, .jsonl), read recursively.
-    #[arg(long, env = "NEWSGREP_CORPUS", default_value = "corpus", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "NEWSGREP_CORPUS",
+        default_value = "corpus",
+        value_name = "DIR"
+    )]
     pub corpus: PathBuf,
     /// Folder of the index.
-    #[arg(long, env = "NEWSGREP_INDEX", default_value = "index", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "NEWSGREP_INDEX",
+        default_value = "index",
+        value_name = "DIR"
+    )]
     pub index: PathBuf,
 }
 

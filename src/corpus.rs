@@ -125,7 +125,10 @@ pub fn read_file_into(
         Ok(m) if m.len() > MAX_FILE_BYTES => {
             warn(
                 warnings,
-                format!("skipped: {} bytes is over the {MAX_FILE_BYTES}-byte limit", m.len()),
+                format!(
+                    "skipped: {} bytes is over the {MAX_FILE_BYTES}-byte limit",
+                    m.len()
+                ),
             );
             return;
         }
@@ -149,7 +152,10 @@ pub fn read_file_into(
     let content = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
-            warn(warnings, "invalid UTF-8, decoded with replacement characters".into());
+            warn(
+                warnings,
+                "invalid UTF-8, decoded with replacement characters".into(),
+            );
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };

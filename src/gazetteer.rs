@@ -111,7 +111,13 @@ impl Gazetteer {
         };
         for row in tsv_rows(COUNTRIES) {
             let name = row[0];
-            push(name.to_string(), name, EntityKind::Place, Origin::CountryName, false);
+            push(
+                name.to_string(),
+                name,
+                EntityKind::Place,
+                Origin::CountryName,
+                false,
+            );
             for a in split_multi(row.get(1)) {
                 push(a, name, EntityKind::Place, Origin::CountryAlias, false);
             }
@@ -125,7 +131,13 @@ impl Gazetteer {
         }
         for row in tsv_rows(US_STATES) {
             let name = row[0];
-            push(name.to_string(), name, EntityKind::Place, Origin::UsState, false);
+            push(
+                name.to_string(),
+                name,
+                EntityKind::Place,
+                Origin::UsState,
+                false,
+            );
             // Only the dotted AP forms: two-letter codes collide with words.
             for a in split_multi(row.get(1)) {
                 if a.contains('.') && a.len() > 4 {
@@ -218,7 +230,10 @@ impl Gazetteer {
     /// text, where "Labour" the party must not match "labour" the word.
     pub fn lookup_exact(&self, name: &str) -> Option<&Entry> {
         let e = self.lookup(name)?;
-        let bare = name.strip_prefix("the ").or_else(|| name.strip_prefix("The ")).unwrap_or(name);
+        let bare = name
+            .strip_prefix("the ")
+            .or_else(|| name.strip_prefix("The "))
+            .unwrap_or(name);
         (e.surface == bare || e.canonical == bare).then_some(e)
     }
 
@@ -227,7 +242,10 @@ impl Gazetteer {
             // "JOHN" or "john" in odd casing.
             let mut c = word.chars();
             let first = c.next()?;
-            let fixed: String = first.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect();
+            let fixed: String = first
+                .to_uppercase()
+                .chain(c.flat_map(char::to_lowercase))
+                .collect();
             self.first_names.get(&fixed).copied()
         })
     }
@@ -277,14 +295,23 @@ mod tests {
         let names: Vec<&str> = hits.iter().map(|h| h.entry.canonical.as_str()).collect();
         assert_eq!(
             names,
-            ["United States", "United States", "United Kingdom", "Pyongyang", "United States"]
+            [
+                "United States",
+                "United States",
+                "United Kingdom",
+                "Pyongyang",
+                "United States"
+            ]
         );
     }
 
     #[test]
     fn whole_words_only_and_longest_match() {
         let g = gazetteer();
-        assert!(g.find("Iranian").iter().all(|h| h.entry.surface == "Iranian"));
+        assert!(g
+            .find("Iranian")
+            .iter()
+            .all(|h| h.entry.surface == "Iranian"));
         assert!(g.find("Omani").iter().all(|h| h.entry.surface != "Oman"));
         let hits = g.find("the Washington Post reported");
         assert_eq!(hits.len(), 1);

@@ -147,8 +147,8 @@ fn open_for_write(dir: &Path) -> Result<(Index, Fields)> {
     let (schema, fields) = schema();
     let index = if exists(dir) {
         let old = Index::open_in_dir(dir)?;
-        let same = old.schema() == schema
-            && committed_format(&old)?.is_none_or(|f| f == INDEX_FORMAT);
+        let same =
+            old.schema() == schema && committed_format(&old)?.is_none_or(|f| f == INDEX_FORMAT);
         if same {
             old
         } else {
@@ -168,13 +168,24 @@ fn open_for_write(dir: &Path) -> Result<(Index, Fields)> {
 fn remove_index_files(dir: &Path) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let is_tantivy = name == "meta.json"
             || name == ".managed.json"
             || name.ends_with(".lock")
-            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"]
-                .iter()
-                .any(|ext| name.ends_with(ext));
+            || [
+                ".idx",
+                ".pos",
+                ".term",
+                ".store",
+                ".fast",
+                ".fieldnorm",
+                ".del",
+            ]
+            .iter()
+            .any(|ext| name.ends_with(ext));
         if is_tantivy && path.is_file() {
             std::fs::remove_file(&path)?;
         }
@@ -207,8 +218,16 @@ pub fn build(corpus_dir: &Path, index_dir: &Path) -> Result<Summary> {
             paragraphs += 1;
         }
         for p in &tagged.paragraphs {
-            speakers.extend(p.speakers.iter().map(|s| format!("{}/{}", s.kind.as_str(), s.name)));
-            entities.extend(p.entities.iter().map(|e| format!("{}/{}", e.kind.as_str(), e.name)));
+            speakers.extend(
+                p.speakers
+                    .iter()
+                    .map(|s| format!("{}/{}", s.kind.as_str(), s.name)),
+            );
+            entities.extend(
+                p.entities
+                    .iter()
+                    .map(|e| format!("{}/{}", e.kind.as_str(), e.name)),
+            );
         }
     }
     let payload = serde_json::to_string(&Payload {
@@ -260,7 +279,10 @@ pub fn documents(tagged: &TaggedArticle, f: &Fields) -> Vec<TantivyDocument> {
                 doc.add_facet(f.speaker, facet);
             }
             for e in &p.entities {
-                doc.add_facet(f.entity, Facet::from_path([e.kind.as_str(), e.name.as_str()]));
+                doc.add_facet(
+                    f.entity,
+                    Facet::from_path([e.kind.as_str(), e.name.as_str()]),
+                );
             }
             if !p.speakers.is_empty() {
                 doc.add_text(

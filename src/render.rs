@@ -67,7 +67,11 @@ fn highlighted(snippet: &str, ranges: &[[usize; 2]], style: &Style) -> String {
     let mut at = 0;
     for [s, e] in ranges {
         let (s, e) = (*s, *e);
-        if s < at || e > snippet.len() || !snippet.is_char_boundary(s) || !snippet.is_char_boundary(e) {
+        if s < at
+            || e > snippet.len()
+            || !snippet.is_char_boundary(s)
+            || !snippet.is_char_boundary(e)
+        {
             continue;
         }
         out.push_str(&snippet[at..s]);
@@ -98,9 +102,20 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
         writeln!(
             out,
             "{}{}.{} {}[{:.2}]{} {}{}{}",
-            style.title, hit.rank, style.reset, style.dim, hit.score, style.reset, style.title, hit.title, style.reset
+            style.title,
+            hit.rank,
+            style.reset,
+            style.dim,
+            hit.score,
+            style.reset,
+            style.title,
+            hit.title,
+            style.reset
         )?;
-        let mut meta = format!("{}{}#{}{}", style.path, hit.path, hit.paragraph, style.reset);
+        let mut meta = format!(
+            "{}{}#{}{}",
+            style.path, hit.path, hit.paragraph, style.reset
+        );
         if hit.kind != "body" {
             meta.push_str(&format!(" ({})", hit.kind));
         }
@@ -109,10 +124,18 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
                 .speakers
                 .iter()
                 .map(|s| {
-                    let quote = if s.quote == crate::tagging::QuoteType::Direct { ", quoted" } else { "" };
+                    let quote = if s.quote == crate::tagging::QuoteType::Direct {
+                        ", quoted"
+                    } else {
+                        ""
+                    };
                     match &s.role {
-                        Some(role) => format!("{}{}{} ({role}{quote})", style.speaker, s.name, style.reset),
-                        None if !quote.is_empty() => format!("{}{}{} (quoted)", style.speaker, s.name, style.reset),
+                        Some(role) => {
+                            format!("{}{}{} ({role}{quote})", style.speaker, s.name, style.reset)
+                        }
+                        None if !quote.is_empty() => {
+                            format!("{}{}{} (quoted)", style.speaker, s.name, style.reset)
+                        }
                         None => format!("{}{}{}", style.speaker, s.name, style.reset),
                     }
                 })
@@ -120,7 +143,11 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
             meta.push_str(&format!("  speakers: {}", names.join("; ")));
         }
         writeln!(out, "   {meta}")?;
-        writeln!(out, "   {}", highlighted(&hit.snippet, &hit.highlights, style))?;
+        writeln!(
+            out,
+            "   {}",
+            highlighted(&hit.snippet, &hit.highlights, style)
+        )?;
         writeln!(out)?;
     }
     let shown = r.hits.len();
@@ -130,7 +157,11 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
         style.dim,
         r.total_hits,
         if r.total_hits == 1 { "" } else { "s" },
-        if shown < r.total_hits { format!(", {shown} shown") } else { String::new() },
+        if shown < r.total_hits {
+            format!(", {shown} shown")
+        } else {
+            String::new()
+        },
         style.reset
     )?;
     let f = &r.facets;
@@ -142,7 +173,13 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
         ("weapons", &f.weapon),
     ] {
         if !counts.is_empty() {
-            writeln!(out, "{}{label}:{} {}", style.title, style.reset, counts_line(counts))?;
+            writeln!(
+                out,
+                "{}{label}:{} {}",
+                style.title,
+                style.reset,
+                counts_line(counts)
+            )?;
         }
     }
     Ok(())
@@ -273,9 +310,17 @@ pub fn analysis_text(out: &mut dyn Write, t: &TaggedArticle, explain: bool) -> i
         out,
         "  title: {}{}",
         a.title,
-        if a.title_derived { "  (derived from the first sentence)" } else { "" }
+        if a.title_derived {
+            "  (derived from the first sentence)"
+        } else {
+            ""
+        }
     )?;
-    for (label, value) in [("dateline", &a.dateline), ("source", &a.source), ("date", &a.date)] {
+    for (label, value) in [
+        ("dateline", &a.dateline),
+        ("source", &a.source),
+        ("date", &a.date),
+    ] {
         if let Some(v) = value {
             writeln!(out, "  {label}: {v}")?;
         }
@@ -285,14 +330,24 @@ pub fn analysis_text(out: &mut dyn Write, t: &TaggedArticle, explain: bool) -> i
         let preview: String = preview.chars().take(90).collect();
         writeln!(out, "  #{:<3} {:<11} {}", p.index, p.kind.as_str(), preview)?;
         for s in &p.speakers {
-            let mut line = format!("        speaker: {} ({}, {:?})", s.name, s.kind.as_str(), s.quote);
+            let mut line = format!(
+                "        speaker: {} ({}, {:?})",
+                s.name,
+                s.kind.as_str(),
+                s.quote
+            );
             if let Some(role) = &s.role {
                 line.push_str(&format!(" role: {role}"));
             }
             if explain {
                 line.push_str(&format!(" [{}]", s.rule));
             }
-            writeln!(out, "{}", line.replace("Direct", "direct").replace("Indirect", "indirect"))?;
+            writeln!(
+                out,
+                "{}",
+                line.replace("Direct", "direct")
+                    .replace("Indirect", "indirect")
+            )?;
         }
         if !p.entities.is_empty() {
             let list: Vec<String> = p

@@ -137,7 +137,10 @@ pub enum Outcome {
 }
 
 /// Every facet value of `field` in the index (`/person/John Kirby` → (person, John Kirby)).
-pub fn facet_values(searcher: &Searcher, field: tantivy::schema::Field) -> Result<BTreeSet<(String, String)>> {
+pub fn facet_values(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+) -> Result<BTreeSet<(String, String)>> {
     let mut out = BTreeSet::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
@@ -158,7 +161,8 @@ pub fn facet_values(searcher: &Searcher, field: tantivy::schema::Field) -> Resul
 /// How a filter value met the index's names.
 #[derive(Debug, PartialEq, Eq)]
 enum Resolved {
-    One(String, String),
+    /// One or more facet values (kind, name), any of which may match.
+    Names(Vec<(String, String)>),
     /// Nothing matched; the closest names.
     Unknown(Vec<String>),
     /// Several names matched.
@@ -166,33 +170,76 @@ enum Resolved {
 }
 
 fn name_words(n: &str) -> impl Iterator<Item = String> + '_ {
-    n.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase)
+    n.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
 }
 
-/// Resolves a user's filter value to one facet value: full name, surname or
-/// any unambiguous part, case-insensitive.
+fn distinct_names(c: &[(String, String)]) -> BTreeSet<&str> {
+    c.iter().map(|(_, n)| n.as_str()).collect()
+}
+
+/// Resolves a user's filter value to facet values: full name, surname or
+/// any unambiguous part, case-insensitive. A bare surname that the index
+/// also holds as one full name ("Blair" and "Tony Blair", from articles
+/// that never gave the first name) matches both.
 fn resolve_filter(value: &str, known: &BTreeSet<(String, String)>) -> Resolved {
     let v = value.trim().to_lowercase();
-    if let Some((k, n)) = known.iter().find(|(_, n)| n.to_lowercase() == v) {
-        return Resolved::One(k.clone(), n.clone());
+    let exact: Vec<(String, String)> = known
+        .iter()
+        .filter(|(_, n)| n.to_lowercase() == v)
+        .cloned()
+        .collect();
+    let v_words: Vec<String> = name_words(&v).filter(|w| !w.is_empty()).collect();
+    let whole: Vec<(String, String)> = known
+        .iter()
+        .filter(|(_, n)| n.to_lowercase() != v)
+        .filter(|(_, n)| {
+            let words: Vec<String> = name_words(n).collect();
+            !v_words.is_empty()
+                && words
+                    .windows(v_words.len())
+                    .any(|w| w == v_words.as_slice())
+        })
+        .cloned()
+        .collect();
+    if !exact.is_empty() {
+        let mut names = exact;
+        match distinct_names(&whole).len() {
+            1 if v_words.len() == 1 => names.extend(whole),
+            // "Blair" alone, and both "Tony Blair" and "Cherie Blair".
+            n if n > 1 && v_words.len() == 1 => {
+                return Resolved::Ambiguous(
+                    distinct_names(&whole)
+                        .into_iter()
+                        .take(6)
+                        .map(str::to_string)
+                        .collect(),
+                )
+            }
+            _ => {}
+        }
+        return Resolved::Names(names);
     }
-    let partial: Vec<&(String, String)> = known
+    let partial: Vec<(String, String)> = known
         .iter()
         .filter(|(_, n)| n.to_lowercase().contains(&v))
+        .cloned()
         .collect();
     // Whole-word matches beat substring matches ("kim" vs "Kimberly").
-    let whole: Vec<&(String, String)> = partial
-        .iter()
-        .copied()
-        .filter(|(_, n)| name_words(n).any(|w| w == v))
-        .collect();
     for candidates in [&whole, &partial] {
-        let names: BTreeSet<&str> = candidates.iter().map(|(_, n)| n.as_str()).collect();
-        match names.len() {
+        match distinct_names(candidates).len() {
             0 => continue,
             // One name (perhaps both a person and an organisation speaker).
-            1 => return Resolved::One(candidates[0].0.clone(), candidates[0].1.clone()),
-            _ => return Resolved::Ambiguous(names.into_iter().take(6).map(str::to_string).collect()),
+            1 => return Resolved::Names(candidates.clone()),
+            _ => {
+                return Resolved::Ambiguous(
+                    distinct_names(candidates)
+                        .into_iter()
+                        .take(6)
+                        .map(str::to_string)
+                        .collect(),
+                )
+            }
         }
     }
     let mut scored: Vec<(f64, &String)> = known
@@ -229,11 +276,19 @@ pub fn search(index: &Index, fields: &Fields, req: &Request) -> Result<Outcome> 
     if query_text.is_empty() {
         return Err(Error::Query("the query is empty".into()));
     }
-    let text_parser = QueryParser::new(index.schema(), vec![fields.text], tokenizer::query_manager());
+    let text_parser = QueryParser::new(
+        index.schema(),
+        vec![fields.text],
+        tokenizer::query_manager(),
+    );
     let text_query = text_parser
         .parse_query(query_text)
         .map_err(|e| Error::Query(describe_query_error(&e)))?;
-    let title_parser = QueryParser::new(index.schema(), vec![fields.title], tokenizer::query_manager());
+    let title_parser = QueryParser::new(
+        index.schema(),
+        vec![fields.title],
+        tokenizer::query_manager(),
+    );
     let title_query = title_parser.parse_query(query_text).ok();
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
@@ -265,8 +320,8 @@ pub fn search(index: &Index, fields: &Fields, req: &Request) -> Result<Outcome> 
                 fields.entity,
             ),
         };
-        let (kind, name) = match resolve_filter(value, &known) {
-            Resolved::One(kind, name) => (kind, name),
+        let names = match resolve_filter(value, &known) {
+            Resolved::Names(names) => names,
             Resolved::Unknown(suggestions) => {
                 return Ok(Outcome::UnknownFilter(UnknownFilter {
                     flag: field.flag(),
@@ -278,21 +333,28 @@ pub fn search(index: &Index, fields: &Fields, req: &Request) -> Result<Outcome> 
                 return Err(Error::Filter {
                     flag: field.flag(),
                     value: value.clone(),
-                    reason: format!("ambiguous, it matches {}; give more of the name", names.join(", ")),
+                    reason: format!(
+                        "ambiguous, it matches {}; give more of the name",
+                        names.join(", ")
+                    ),
                 })
             }
         };
-        let facet = Facet::from_path([kind.as_str(), name.as_str()]);
-        if *field == FilterField::Speaker {
-            matched_speakers.push(facet.clone());
+        let mut any_of: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (kind, name) in names {
+            let facet = Facet::from_path([kind.as_str(), name.as_str()]);
+            if *field == FilterField::Speaker {
+                matched_speakers.push(facet.clone());
+            }
+            any_of.push((
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_facet(facet_field, &facet),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
-        clauses.push((
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_facet(facet_field, &facet),
-                IndexRecordOption::Basic,
-            )),
-        ));
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
     }
     if req.quotes_only {
         // Direct quotes from the filtered speakers, or from anyone.
@@ -304,8 +366,10 @@ pub fn search(index: &Index, fields: &Fields, req: &Request) -> Result<Outcome> 
                 .map(|f| {
                     (
                         Occur::Should,
-                        Box::new(TermQuery::new(Term::from_facet(fields.quoted, f), IndexRecordOption::Basic))
-                            as Box<dyn Query>,
+                        Box::new(TermQuery::new(
+                            Term::from_facet(fields.quoted, f),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>,
                     )
                 })
                 .collect();
@@ -323,7 +387,11 @@ pub fn search(index: &Index, fields: &Fields, req: &Request) -> Result<Outcome> 
         entity_facets.add_facet(Facet::from_path([k.as_str()]));
     }
     let total = searcher.search(&query, &Count)?;
-    let limit = if req.limit == 0 { total.max(1) } else { req.limit };
+    let limit = if req.limit == 0 {
+        total.max(1)
+    } else {
+        req.limit
+    };
     let (top, speaker_counts, entity_counts) = searcher.search(
         &query,
         &(
@@ -341,20 +409,21 @@ pub fn search(index: &Index, fields: &Fields, req: &Request) -> Result<Outcome> 
         hits.push(make_hit(rank + 1, score, &doc, fields, &snippets));
     }
 
-    let to_counts = |counts: &tantivy::collector::FacetCounts, root: &str, kind: &str| -> Vec<FacetCount> {
-        counts
-            .top_k(root, FACET_TOP)
-            .into_iter()
-            .filter_map(|(facet, count)| {
-                let path = facet.to_path();
-                path.get(1).map(|name| FacetCount {
-                    name: name.to_string(),
-                    kind: kind.to_string(),
-                    count,
+    let to_counts =
+        |counts: &tantivy::collector::FacetCounts, root: &str, kind: &str| -> Vec<FacetCount> {
+            counts
+                .top_k(root, FACET_TOP)
+                .into_iter()
+                .filter_map(|(facet, count)| {
+                    let path = facet.to_path();
+                    path.get(1).map(|name| FacetCount {
+                        name: name.to_string(),
+                        kind: kind.to_string(),
+                        count,
+                    })
                 })
-            })
-            .collect()
-    };
+                .collect()
+        };
     let mut speaker = to_counts(&speaker_counts, "/person", "person");
     speaker.extend(to_counts(&speaker_counts, "/org", "org"));
     speaker.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
@@ -381,13 +450,25 @@ fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
         .to_string()
 }
 
-fn make_hit(rank: usize, score: f32, doc: &TantivyDocument, f: &Fields, snippets: &SnippetGenerator) -> Hit {
+fn make_hit(
+    rank: usize,
+    score: f32,
+    doc: &TantivyDocument,
+    f: &Fields,
+    snippets: &SnippetGenerator,
+) -> Hit {
     let text = first_text(doc, f.text);
     let snippet = snippets.snippet(&text);
     let (snippet_text, highlights) = if snippet.fragment().is_empty() {
         (lead(&text, SNIPPET_CHARS), Vec::new())
     } else {
-        let ranges = merge_ranges(snippet.highlighted().iter().map(|r| [r.start, r.end]).collect());
+        let ranges = merge_ranges(
+            snippet
+                .highlighted()
+                .iter()
+                .map(|r| [r.start, r.end])
+                .collect(),
+        );
         (snippet.fragment().to_string(), ranges)
     };
     let speakers: Vec<HitSpeaker> = doc
@@ -426,7 +507,10 @@ fn make_hit(rank: usize, score: f32, doc: &TantivyDocument, f: &Fields, snippets
         rank,
         score,
         path: first_text(doc, f.path),
-        paragraph: doc.get_first(f.paragraph).and_then(|v| v.as_u64()).unwrap_or(0),
+        paragraph: doc
+            .get_first(f.paragraph)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0),
         title: first_text(doc, f.title),
         kind: first_text(doc, f.kind),
         text,
@@ -488,7 +572,9 @@ fn lead(text: &str, max_chars: usize) -> String {
 fn describe_query_error(e: &tantivy::query::QueryParserError) -> String {
     use tantivy::query::QueryParserError as E;
     match e {
-        E::SyntaxError(s) => format!("syntax error ({s}); check quotes, brackets and AND/OR/NOT operands"),
+        E::SyntaxError(s) => {
+            format!("syntax error ({s}); check quotes, brackets and AND/OR/NOT operands")
+        }
         E::FieldDoesNotExist(f) => format!("unknown field {f:?}; fields are title and text"),
         other => other.to_string(),
     }
@@ -499,19 +585,43 @@ mod tests {
     use super::*;
 
     fn known() -> BTreeSet<(String, String)> {
-        [("person", "John Kirby"), ("person", "Pat Ryder"), ("org", "White House"), ("person", "Kim Jong Un"), ("person", "Kimberly Quinn")]
-            .iter()
-            .map(|(k, n)| (k.to_string(), n.to_string()))
-            .collect()
+        [
+            ("person", "John Kirby"),
+            ("person", "Pat Ryder"),
+            ("org", "White House"),
+            ("person", "Kim Jong Un"),
+            ("person", "Kimberly Quinn"),
+        ]
+        .iter()
+        .map(|(k, n)| (k.to_string(), n.to_string()))
+        .collect()
     }
 
     #[test]
     fn filters_take_surnames_and_parts() {
-        let one = |k: &str, n: &str| Resolved::One(k.into(), n.into());
-        assert_eq!(resolve_filter("kirby", &known()), one("person", "John Kirby"));
-        assert_eq!(resolve_filter("WHITE house", &known()), one("org", "White House"));
-        assert_eq!(resolve_filter("kim", &known()), one("person", "Kim Jong Un"));
-        assert!(matches!(resolve_filter("r", &known()), Resolved::Ambiguous(_)));
+        let one = |k: &str, n: &str| Resolved::Names(vec![(k.into(), n.into())]);
+        assert_eq!(
+            resolve_filter("kirby", &known()),
+            one("person", "John Kirby")
+        );
+        assert_eq!(
+            resolve_filter("WHITE house", &known()),
+            one("org", "White House")
+        );
+        assert_eq!(
+            resolve_filter("kim", &known()),
+            one("person", "Kim Jong Un")
+        );
+        assert!(matches!(
+            resolve_filter("r", &known()),
+            Resolved::Ambiguous(_)
+        ));
+        let mut k = known();
+        k.insert(("person".into(), "Kirby".into()));
+        let Resolved::Names(both) = resolve_filter("kirby", &k) else {
+            panic!()
+        };
+        assert_eq!(both.len(), 2);
     }
 
     #[test]
@@ -524,6 +634,9 @@ mod tests {
 
     #[test]
     fn overlapping_highlights_merge() {
-        assert_eq!(merge_ranges(vec![[5, 9], [0, 11], [20, 22]]), vec![[0, 11], [20, 22]]);
+        assert_eq!(
+            merge_ranges(vec![[5, 9], [0, 11], [20, 22]]),
+            vec![[0, 11], [20, 22]]
+        );
     }
 }

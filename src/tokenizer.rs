@@ -141,17 +141,30 @@ pub fn analyse(text: &str, mode: Mode, out: &mut Vec<Token>) {
         let (s, e) = words[i];
         let word = &text[s..e];
         if let Some((letters, number)) = split_joined(word) {
-            push(out, format!("{letters}{}", singular_number(number)), s, e, position);
+            push(
+                out,
+                format!("{letters}{}", singular_number(number)),
+                s,
+                e,
+                position,
+            );
             position += 1;
             i += 1;
             continue;
         }
         if let Some(&(s2, e2)) = words.get(i + 1) {
             let gap = &text[e..s2];
-            let one_joiner = gap.chars().count() == 1 && gap.chars().all(|c| is_dash(c) || c == ' ');
+            let one_joiner =
+                gap.chars().count() == 1 && gap.chars().all(|c| is_dash(c) || c == ' ');
             let next = &text[s2..e2];
             if one_joiner && is_letters(word) && is_number_part(next) {
-                push(out, format!("{word}{}", singular_number(next)), s, e2, position);
+                push(
+                    out,
+                    format!("{word}{}", singular_number(next)),
+                    s,
+                    e2,
+                    position,
+                );
                 if mode == Mode::Index {
                     push(out, word.to_string(), s, e, position);
                     push(out, next.to_string(), s2, e2, position + 1);
@@ -179,7 +192,9 @@ pub fn analyzer(mode: Mode) -> TextAnalyzer {
 
 /// Registers the index-time analyser with an index.
 pub fn register(index: &tantivy::Index) {
-    index.tokenizers().register(NEWS_TOKENIZER, analyzer(Mode::Index));
+    index
+        .tokenizers()
+        .register(NEWS_TOKENIZER, analyzer(Mode::Index));
 }
 
 /// Tokenizers for the query parser: the query-time analyser under the same
@@ -210,7 +225,14 @@ mod tests {
             .into_iter()
             .map(|t| t.0)
             .collect();
-        for q in ["Shahed-136", "Shahed 136", "shahed136", "SHAHED-136", "Shahed-136s", "Shahed\u{2011}136"] {
+        for q in [
+            "Shahed-136",
+            "Shahed 136",
+            "shahed136",
+            "SHAHED-136",
+            "Shahed-136s",
+            "Shahed\u{2011}136",
+        ] {
             let t = terms(q, Mode::Query);
             assert_eq!(t.len(), 1, "{q}: {t:?}");
             assert!(indexed.contains(&t[0].0), "{q}: {t:?} not in {indexed:?}");

@@ -17,24 +17,134 @@ use crate::gazetteer::gazetteer;
 
 /// Words that show a designator or an ambiguous system name is a weapon.
 const MILITARY_CONTEXT: &[&str] = &[
-    "drone", "drones", "missile", "missiles", "jet", "jets", "fighter", "fighters", "aircraft",
-    "plane", "planes", "warplane", "warplanes", "tank", "tanks", "system", "systems", "launcher",
-    "launchers", "rocket", "rockets", "bomber", "bombers", "helicopter", "helicopters",
-    "howitzer", "howitzers", "submarine", "submarines", "warship", "warships", "weapon",
-    "weapons", "munition", "munitions", "interceptor", "interceptors", "battery", "batteries",
-    "kamikaze", "strike", "strikes", "air-defense", "air-defence", "defense", "defence",
-    "artillery", "armored", "armoured", "vehicle", "vehicles", "rifle", "rifles", "gun", "guns",
-    "military", "army", "navy", "pilot", "pilots", "squadron", "fleet", "arms", "shells",
-    "ballistic", "cruise", "hypersonic", "icbm", "warhead", "warheads", "test-fired", "fired",
-    "launched", "deployed", "shot", "intercepted", "sorties", "stealth", "attack", "attacks",
+    "drone",
+    "drones",
+    "missile",
+    "missiles",
+    "jet",
+    "jets",
+    "fighter",
+    "fighters",
+    "aircraft",
+    "plane",
+    "planes",
+    "warplane",
+    "warplanes",
+    "tank",
+    "tanks",
+    "system",
+    "systems",
+    "launcher",
+    "launchers",
+    "rocket",
+    "rockets",
+    "bomber",
+    "bombers",
+    "helicopter",
+    "helicopters",
+    "howitzer",
+    "howitzers",
+    "submarine",
+    "submarines",
+    "warship",
+    "warships",
+    "weapon",
+    "weapons",
+    "munition",
+    "munitions",
+    "interceptor",
+    "interceptors",
+    "battery",
+    "batteries",
+    "kamikaze",
+    "strike",
+    "strikes",
+    "air-defense",
+    "air-defence",
+    "defense",
+    "defence",
+    "artillery",
+    "armored",
+    "armoured",
+    "vehicle",
+    "vehicles",
+    "rifle",
+    "rifles",
+    "gun",
+    "guns",
+    "military",
+    "army",
+    "navy",
+    "pilot",
+    "pilots",
+    "squadron",
+    "fleet",
+    "arms",
+    "shells",
+    "ballistic",
+    "cruise",
+    "hypersonic",
+    "icbm",
+    "warhead",
+    "warheads",
+    "test-fired",
+    "fired",
+    "launched",
+    "deployed",
+    "shot",
+    "intercepted",
+    "sorties",
+    "stealth",
+    "attack",
+    "attacks",
 ];
 
 /// Designator prefixes that are never weapons, whatever the context.
 const NOT_WEAPON_PREFIXES: &[&str] = &[
-    "covid", "sars", "mers", "h1n1", "h5n1", "i", "a", "m", "g", "p", "article", "section",
-    "chapter", "form", "flight", "route", "highway", "interstate", "us", "uk", "eu", "n", "no",
-    "level", "grade", "class", "category", "page", "vote", "year", "week", "day", "phase",
-    "stage", "round", "game", "top", "under", "over", "windows", "iphone", "galaxy", "ps", "xbox",
+    "covid",
+    "sars",
+    "mers",
+    "h1n1",
+    "h5n1",
+    "i",
+    "a",
+    "m",
+    "g",
+    "p",
+    "article",
+    "section",
+    "chapter",
+    "form",
+    "flight",
+    "route",
+    "highway",
+    "interstate",
+    "us",
+    "uk",
+    "eu",
+    "n",
+    "no",
+    "level",
+    "grade",
+    "class",
+    "category",
+    "page",
+    "vote",
+    "year",
+    "week",
+    "day",
+    "phase",
+    "stage",
+    "round",
+    "game",
+    "top",
+    "under",
+    "over",
+    "windows",
+    "iphone",
+    "galaxy",
+    "ps",
+    "xbox",
 ];
 
 static DESIGNATOR: LazyLock<Regex> = LazyLock::new(|| {
@@ -92,7 +202,11 @@ pub fn designators(folded: &str) -> Vec<(usize, usize, String)> {
         if !military_nearby(folded, all.start(), all.end(), 8) {
             continue;
         }
-        out.push((all.start(), all.end(), format!("{}-{}", prefix.as_str(), number.as_str())));
+        out.push((
+            all.start(),
+            all.end(),
+            format!("{}-{}", prefix.as_str(), number.as_str()),
+        ));
     }
     out
 }
@@ -150,21 +264,39 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                     .map(|pp| pp.name.clone())
                     .unwrap_or(name);
                 person_spans.push((words[name_start].start, words[run.end - 1].end));
-                push(&mut out, EntityKind::Person, full, "name:title-or-first-name");
+                push(
+                    &mut out,
+                    EntityKind::Person,
+                    full,
+                    "name:title-or-first-name",
+                );
             }
             NameClass::Org => {
                 let mut r = run.clone();
                 while words[r.start].is("the") {
                     r.start += 1;
                 }
-                push(&mut out, EntityKind::Org, join(words, &r), "name:organisation-word");
+                push(
+                    &mut out,
+                    EntityKind::Org,
+                    join(words, &r),
+                    "name:organisation-word",
+                );
             }
             NameClass::Place => {
-                push(&mut out, EntityKind::Place, join(words, &run), "name:place-word");
+                push(
+                    &mut out,
+                    EntityKind::Place,
+                    join(words, &run),
+                    "name:place-word",
+                );
             }
             NameClass::Known(..) => {} // the gazetteer pass below finds it
             NameClass::Unknown
-                if run.len() == 1 && words.get(run.end).is_some_and(|w| w.text == "administration") =>
+                if run.len() == 1
+                    && words
+                        .get(run.end)
+                        .is_some_and(|w| w.text == "administration") =>
             {
                 // "the Biden administration": a government named after its leader.
                 let name = format!("{} administration", words[run.start].text);
@@ -176,18 +308,29 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                 if run.len() <= 2 && !is_not_name(&name) && g.lookup_exact(&name).is_none() {
                     if let Some(pp) = people.resolve(&name) {
                         person_spans.push((words[run.start].start, words[run.end - 1].end));
-                        push(&mut out, EntityKind::Person, pp.name.clone(), "name:surname");
+                        push(
+                            &mut out,
+                            EntityKind::Person,
+                            pp.name.clone(),
+                            "name:surname",
+                        );
                     }
                 }
             }
         }
     }
     for hit in g.find(&p.folded) {
-        if person_spans.iter().any(|&(s, e)| hit.start < e && hit.end > s) {
+        if person_spans
+            .iter()
+            .any(|&(s, e)| hit.start < e && hit.end > s)
+        {
             continue;
         }
         let e = hit.entry;
-        if e.kind == EntityKind::Weapon && e.needs_context && !military_nearby(&p.folded, hit.start, hit.end, 6) {
+        if e.kind == EntityKind::Weapon
+            && e.needs_context
+            && !military_nearby(&p.folded, hit.start, hit.end, 6)
+        {
             continue;
         }
         let rule = match e.origin {

@@ -14,51 +14,359 @@ use crate::gazetteer::{gazetteer, Gender};
 
 /// Capitalised words that are not names when they open a sentence, or ever.
 const NOT_NAMES: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we",
-    "i", "you", "his", "her", "their", "our", "my", "your", "in", "on", "at", "for", "from", "with",
-    "without", "by", "of", "to", "as", "after", "before", "during", "since", "until", "while",
-    "when", "where", "what", "which", "who", "why", "how", "if", "but", "and", "or", "nor", "so",
-    "yet", "also", "only", "even", "still", "however", "meanwhile", "asked", "although", "though",
-    "because", "despite", "under", "over", "about", "among", "between", "there", "here", "then",
-    "now", "today", "yesterday", "tomorrow", "later", "earlier", "last", "next", "some", "many",
-    "most", "more", "all", "both", "each", "every", "no", "not", "one", "two", "three", "other",
-    "another", "such", "much", "few", "several", "according", "instead", "meantime", "indeed",
-    "yes", "well", "just", "like", "unlike", "amid", "against", "into", "onto", "upon", "toward",
-    "towards", "through", "throughout", "within", "beyond", "mr", "is", "are", "was", "were",
-    "be", "been", "has", "have", "had", "do", "does", "did", "will", "would", "can", "could",
-    "should", "may", "might", "must", "shall", "let", "once", "twice", "first", "second", "third",
-    "new", "former", "senior", "top", "chief", "deputy", "acting", "interim", "speaking",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "june", "july", "august", "september", "october", "november",
-    "december", "jan.", "feb.", "aug.", "sept.", "sep.", "oct.", "nov.", "dec.", "christmas",
-    "easter", "ramadan", "internet", "web", "covid", "covid-19", "coronavirus", "god",
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "in",
+    "on",
+    "at",
+    "for",
+    "from",
+    "with",
+    "without",
+    "by",
+    "of",
+    "to",
+    "as",
+    "after",
+    "before",
+    "during",
+    "since",
+    "until",
+    "while",
+    "when",
+    "where",
+    "what",
+    "which",
+    "who",
+    "why",
+    "how",
+    "if",
+    "but",
+    "and",
+    "or",
+    "nor",
+    "so",
+    "yet",
+    "also",
+    "only",
+    "even",
+    "still",
+    "however",
+    "meanwhile",
+    "asked",
+    "although",
+    "though",
+    "because",
+    "despite",
+    "under",
+    "over",
+    "about",
+    "among",
+    "between",
+    "there",
+    "here",
+    "then",
+    "now",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "later",
+    "earlier",
+    "last",
+    "next",
+    "some",
+    "many",
+    "most",
+    "more",
+    "all",
+    "both",
+    "each",
+    "every",
+    "no",
+    "not",
+    "one",
+    "two",
+    "three",
+    "other",
+    "another",
+    "such",
+    "much",
+    "few",
+    "several",
+    "according",
+    "instead",
+    "meantime",
+    "indeed",
+    "yes",
+    "well",
+    "just",
+    "like",
+    "unlike",
+    "amid",
+    "against",
+    "into",
+    "onto",
+    "upon",
+    "toward",
+    "towards",
+    "through",
+    "throughout",
+    "within",
+    "beyond",
+    "mr",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "do",
+    "does",
+    "did",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "let",
+    "once",
+    "twice",
+    "first",
+    "second",
+    "third",
+    "new",
+    "former",
+    "senior",
+    "top",
+    "chief",
+    "deputy",
+    "acting",
+    "interim",
+    "speaking",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan.",
+    "feb.",
+    "aug.",
+    "sept.",
+    "sep.",
+    "oct.",
+    "nov.",
+    "dec.",
+    "christmas",
+    "easter",
+    "ramadan",
+    "internet",
+    "web",
+    "covid",
+    "covid-19",
+    "coronavirus",
+    "god",
 ];
 
 /// Last words that make a run an organisation.
 const ORG_HEADS: &[&str] = &[
-    "council", "committee", "office", "ministry", "department", "party", "foundation",
-    "institute", "institution", "university", "college", "school", "agency", "commission",
-    "command", "corporation", "corp", "corp.", "company", "co.", "inc", "inc.", "ltd", "plc",
-    "bank", "association", "union", "court", "police", "army", "navy", "forces", "force",
-    "service", "services", "group", "network", "news", "times", "post", "journal", "herald",
-    "tribune", "telegraph", "gazette", "magazine", "press", "radio", "tv", "television",
-    "authority", "board", "bureau", "centre", "center", "campaign", "trust", "fund", "society",
-    "federation", "league", "organisation", "organization", "executive", "assembly",
-    "parliament", "cabinet", "administration", "enterprise", "enterprises", "watch", "coalition",
-    "alliance", "movement", "front", "brigade", "brigades", "guard", "guards", "directorate",
-    "secretariat", "congress", "senate", "house", "tribunal", "club", "fc", "airlines",
-    "airways", "systems", "industries", "holdings", "technologies", "labs", "media", "hospital",
-    "church", "embassy", "mission", "consulate", "academy", "laboratory", "programme", "program",
-    "project", "initiative", "partnership", "caucus", "chamber", "exchange", "reserve",
-    "regiment", "battalion", "division", "corps", "fleet", "squadron", "unit",
+    "council",
+    "committee",
+    "office",
+    "ministry",
+    "department",
+    "party",
+    "foundation",
+    "institute",
+    "institution",
+    "university",
+    "college",
+    "school",
+    "agency",
+    "commission",
+    "command",
+    "corporation",
+    "corp",
+    "corp.",
+    "company",
+    "co.",
+    "inc",
+    "inc.",
+    "ltd",
+    "plc",
+    "bank",
+    "association",
+    "union",
+    "court",
+    "police",
+    "army",
+    "navy",
+    "forces",
+    "force",
+    "service",
+    "services",
+    "group",
+    "network",
+    "news",
+    "times",
+    "post",
+    "journal",
+    "herald",
+    "tribune",
+    "telegraph",
+    "gazette",
+    "magazine",
+    "press",
+    "radio",
+    "tv",
+    "television",
+    "authority",
+    "board",
+    "bureau",
+    "centre",
+    "center",
+    "campaign",
+    "trust",
+    "fund",
+    "society",
+    "federation",
+    "league",
+    "organisation",
+    "organization",
+    "executive",
+    "assembly",
+    "parliament",
+    "cabinet",
+    "administration",
+    "enterprise",
+    "enterprises",
+    "watch",
+    "coalition",
+    "alliance",
+    "movement",
+    "front",
+    "brigade",
+    "brigades",
+    "guard",
+    "guards",
+    "directorate",
+    "secretariat",
+    "congress",
+    "senate",
+    "house",
+    "tribunal",
+    "club",
+    "fc",
+    "airlines",
+    "airways",
+    "systems",
+    "industries",
+    "holdings",
+    "technologies",
+    "labs",
+    "media",
+    "hospital",
+    "church",
+    "embassy",
+    "mission",
+    "consulate",
+    "academy",
+    "laboratory",
+    "programme",
+    "program",
+    "project",
+    "initiative",
+    "partnership",
+    "caucus",
+    "chamber",
+    "exchange",
+    "reserve",
+    "regiment",
+    "battalion",
+    "division",
+    "corps",
+    "fleet",
+    "squadron",
+    "unit",
 ];
 
 /// Last words that make a run a place.
 const PLACE_HEADS: &[&str] = &[
-    "island", "islands", "sea", "ocean", "river", "mountains", "mountain", "province", "region",
-    "county", "city", "valley", "bay", "strait", "peninsula", "lake", "desert", "coast", "state",
-    "oblast", "district", "gulf", "canal", "airport", "base", "square", "street", "road",
-    "avenue", "bridge", "port", "harbour", "harbor", "heights", "hills", "borough", "village",
+    "island",
+    "islands",
+    "sea",
+    "ocean",
+    "river",
+    "mountains",
+    "mountain",
+    "province",
+    "region",
+    "county",
+    "city",
+    "valley",
+    "bay",
+    "strait",
+    "peninsula",
+    "lake",
+    "desert",
+    "coast",
+    "state",
+    "oblast",
+    "district",
+    "gulf",
+    "canal",
+    "airport",
+    "base",
+    "square",
+    "street",
+    "road",
+    "avenue",
+    "bridge",
+    "port",
+    "harbour",
+    "harbor",
+    "heights",
+    "hills",
+    "borough",
+    "village",
     "town",
 ];
 
@@ -100,7 +408,8 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
         }
         // "Interviewed on ...", "Speaking to ...", "Separately, ...": a
         // sentence-opening verb form or adverb is not a name.
-        let opens_sentence = i == 0 || words[i - 1].sentence != words[i].sentence || words[i - 1].text == "\"";
+        let opens_sentence =
+            i == 0 || words[i - 1].sentence != words[i].sentence || words[i - 1].text == "\"";
         if opens_sentence {
             let lower = words[i].lower();
             if (lower.ends_with("ed") || lower.ends_with("ing") || lower.ends_with("ly"))
@@ -128,7 +437,8 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             let person_so_far = (2..=3).contains(&(end - start))
                 && g.is_first_name(&words[start].text)
                 && !words[start..end].iter().any(|w| is_org_head(&w.text));
-            if CONNECTORS.contains(&lower.as_str()) && (lower != "and" || has_of) && !person_so_far {
+            if CONNECTORS.contains(&lower.as_str()) && (lower != "and" || has_of) && !person_so_far
+            {
                 let mut k = end + 1;
                 while k < words.len() && words[k].is("the") {
                     k += 1;
@@ -158,7 +468,10 @@ pub enum NameClass {
     Known(EntityKind, String, &'static str),
     /// A person; `name_start` is the word index where the name proper starts
     /// (after any titles), `gender` what an honorific said.
-    Person { name_start: usize, gender: Gender },
+    Person {
+        name_start: usize,
+        gender: Gender,
+    },
     Org,
     Place,
     /// Capitalised, but nothing says what it is.
@@ -169,8 +482,8 @@ pub enum NameClass {
 pub fn honorific_gender(w: &str) -> Option<Gender> {
     let w = w.trim_end_matches('.').to_lowercase();
     match w.as_str() {
-        "mr" | "sir" | "lord" | "king" | "prince" | "duke" | "baron" | "earl" | "father" | "monsieur"
-        | "herr" | "señor" | "senor" | "brother" => Some(Gender::Male),
+        "mr" | "sir" | "lord" | "king" | "prince" | "duke" | "baron" | "earl" | "father"
+        | "monsieur" | "herr" | "señor" | "senor" | "brother" => Some(Gender::Male),
         "mrs" | "ms" | "miss" | "dame" | "lady" | "queen" | "princess" | "duchess" | "baroness"
         | "madame" | "mme" | "frau" | "sister" | "countess" => Some(Gender::Female),
         _ => None,
@@ -184,7 +497,10 @@ pub fn after_last_title(words: &[Word], range: &std::ops::Range<usize>) -> Optio
     let mut best = None;
     for end in range.start + 1..=range.end {
         for len in 1..=max.min(end - range.start) {
-            let slice: Vec<&str> = words[end - len..end].iter().map(|w| w.text.as_str()).collect();
+            let slice: Vec<&str> = words[end - len..end]
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect();
             if g.is_title(&slice) {
                 best = Some(end);
                 break;
@@ -225,9 +541,11 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
             return NameClass::Person { name_start, gender };
         }
     }
-    if range.len() >= 2
-        && is_org_head(last)
-        || range.len() > 2 && words[range.clone()].iter().any(|w| w.is("of") || w.is("for"))
+    if range.len() >= 2 && is_org_head(last)
+        || range.len() > 2
+            && words[range.clone()]
+                .iter()
+                .any(|w| w.is("of") || w.is("for"))
             && words[range.clone()].iter().any(|w| is_org_head(&w.text))
     {
         return NameClass::Org;
@@ -244,7 +562,9 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
     if (2..=4).contains(&range.len())
         && !last_is_title
         && g.is_first_name(first)
-        && words[range.clone()].iter().all(|w| !w.is_punct() && w.text.chars().count() > 1 || w.text.ends_with('.'))
+        && words[range.clone()]
+            .iter()
+            .all(|w| !w.is_punct() && w.text.chars().count() > 1 || w.text.ends_with('.'))
         && g.lookup_exact(first).is_none_or(|_| range.len() >= 2)
     {
         return NameClass::Person {
@@ -259,7 +579,22 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
 pub fn is_post_nominal(w: &str) -> bool {
     matches!(
         w.trim_end_matches('.'),
-        "QC" | "KC" | "MP" | "MEP" | "MSP" | "AM" | "Jr" | "Sr" | "OBE" | "MBE" | "CBE" | "KBE" | "DBE" | "PhD" | "MD" | "III" | "II"
+        "QC" | "KC"
+            | "MP"
+            | "MEP"
+            | "MSP"
+            | "AM"
+            | "Jr"
+            | "Sr"
+            | "OBE"
+            | "MBE"
+            | "CBE"
+            | "KBE"
+            | "DBE"
+            | "PhD"
+            | "MD"
+            | "III"
+            | "II"
     )
 }
 
@@ -303,7 +638,11 @@ impl People {
                         let first_gender = g
                             .first_name_gender(&p.words[name_start].text)
                             .unwrap_or(Gender::Unknown);
-                        let gender = if gender != Gender::Unknown { gender } else { first_gender };
+                        let gender = if gender != Gender::Unknown {
+                            gender
+                        } else {
+                            first_gender
+                        };
                         people.add(name, gender);
                     } else if gender != Gender::Unknown {
                         honorific_of.insert(name.to_lowercase(), gender);
@@ -331,7 +670,11 @@ impl People {
         }
         // A longer form of a known name replaces it ("George Bush" → "George W Bush").
         let id = self.people.len();
-        let last = name.split_whitespace().last().unwrap_or(&name).to_lowercase();
+        let last = name
+            .split_whitespace()
+            .last()
+            .unwrap_or(&name)
+            .to_lowercase();
         self.by_part.entry(last).or_default().push(id);
         self.people.push(Person { name, gender });
     }
@@ -349,7 +692,12 @@ impl People {
             let by_first: Vec<&Person> = self
                 .people
                 .iter()
-                .filter(|p| p.name.split_whitespace().next().is_some_and(|f| f.to_lowercase() == lower))
+                .filter(|p| {
+                    p.name
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|f| f.to_lowercase() == lower)
+                })
                 .collect();
             return match by_first.as_slice() {
                 [one] if !lower.contains(' ') => Some(one),
@@ -415,14 +763,26 @@ mod tests {
 
     #[test]
     fn organisations_places_and_people() {
-        assert!(matches!(class_of("the Fenwick Foundation said").0, NameClass::Org));
-        assert!(matches!(class_of("on Yeonpyeong Island today").0, NameClass::Place));
-        assert!(matches!(class_of("met Mary Smith there").0, NameClass::Person { .. }));
+        assert!(matches!(
+            class_of("the Fenwick Foundation said").0,
+            NameClass::Org
+        ));
+        assert!(matches!(
+            class_of("on Yeonpyeong Island today").0,
+            NameClass::Place
+        ));
+        assert!(matches!(
+            class_of("met Mary Smith there").0,
+            NameClass::Person { .. }
+        ));
         assert!(matches!(
             class_of("the White House said").0,
             NameClass::Known(EntityKind::Org, _, _)
         ));
-        assert_eq!(class_of("for the Department for Education and Skills now").1, "Department for Education and Skills");
+        assert_eq!(
+            class_of("for the Department for Education and Skills now").1,
+            "Department for Education and Skills"
+        );
     }
 
     #[test]

@@ -19,8 +19,7 @@
 use std::ops::Range;
 
 use super::names::{
-    capitalised_runs, classify_run, honorific_gender, is_not_name, join,
-    NameClass, People,
+    capitalised_runs, classify_run, honorific_gender, is_not_name, join, NameClass, People,
 };
 use super::tokens::{sentence_ranges, Word};
 use super::{EntityKind, Prepared, QuoteType, Speaker, SpeakerKind};
@@ -29,34 +28,199 @@ use crate::gazetteer::{gazetteer, Gender};
 
 /// Reporting verbs in every form that introduces speech.
 const CUE_VERBS: &[&str] = &[
-    "say", "says", "said", "tell", "tells", "told", "add", "adds", "added", "note", "notes",
-    "noted", "explain", "explains", "explained", "warn", "warns", "warned", "argue", "argues",
-    "argued", "claim", "claims", "claimed", "insist", "insists", "insisted", "acknowledge",
-    "acknowledges", "acknowledged", "admit", "admits", "admitted", "announce", "announces",
-    "announced", "confirm", "confirms", "confirmed", "deny", "denies", "denied", "suggest",
-    "suggests", "suggested", "write", "writes", "wrote", "tweet", "tweets", "tweeted", "testify",
-    "testifies", "testified", "recall", "recalls", "recalled", "stress", "stresses", "stressed",
-    "predict", "predicts", "predicted", "replies", "replied", "responds", "responded",
-    "criticise", "criticised", "criticises", "criticize", "criticized", "criticizes", "condemn",
-    "condemned", "condemns", "dismissed", "dismisses", "derided", "derides", "described",
-    "describes", "accused", "accuses", "rejected", "rejects", "welcomed", "welcomes", "branded",
-    "brands", "praised", "praises", "blamed", "blames", "cited", "cites", "asked", "asks", "declare", "declares", "declared", "maintain", "maintains", "maintained",
-    "state", "states", "stated", "concede", "concedes", "conceded", "caution", "cautions",
-    "cautioned", "emphasise", "emphasised", "emphasises", "emphasize", "emphasized",
-    "emphasizes", "assert", "asserts", "asserted", "allege", "alleges", "alleged", "contend",
-    "contends", "contended", "report", "reports", "reported", "vow", "vows", "vowed",
-    "promise", "promises", "promised", "urge", "urges", "urged", "complain", "complains",
-    "complained", "observe", "observes", "observed", "remark", "remarks", "remarked", "continue",
-    "continued", "continues", "agree", "agreed", "agrees", "estimate", "estimated", "estimates",
-    "believe", "believes", "believed", "reveal", "revealed", "reveals",
+    "say",
+    "says",
+    "said",
+    "tell",
+    "tells",
+    "told",
+    "add",
+    "adds",
+    "added",
+    "note",
+    "notes",
+    "noted",
+    "explain",
+    "explains",
+    "explained",
+    "warn",
+    "warns",
+    "warned",
+    "argue",
+    "argues",
+    "argued",
+    "claim",
+    "claims",
+    "claimed",
+    "insist",
+    "insists",
+    "insisted",
+    "acknowledge",
+    "acknowledges",
+    "acknowledged",
+    "admit",
+    "admits",
+    "admitted",
+    "announce",
+    "announces",
+    "announced",
+    "confirm",
+    "confirms",
+    "confirmed",
+    "deny",
+    "denies",
+    "denied",
+    "suggest",
+    "suggests",
+    "suggested",
+    "write",
+    "writes",
+    "wrote",
+    "tweet",
+    "tweets",
+    "tweeted",
+    "testify",
+    "testifies",
+    "testified",
+    "recall",
+    "recalls",
+    "recalled",
+    "stress",
+    "stresses",
+    "stressed",
+    "predict",
+    "predicts",
+    "predicted",
+    "replies",
+    "replied",
+    "responds",
+    "responded",
+    "criticise",
+    "criticised",
+    "criticises",
+    "criticize",
+    "criticized",
+    "criticizes",
+    "condemn",
+    "condemned",
+    "condemns",
+    "dismissed",
+    "dismisses",
+    "derided",
+    "derides",
+    "described",
+    "describes",
+    "accused",
+    "accuses",
+    "rejected",
+    "rejects",
+    "welcomed",
+    "welcomes",
+    "branded",
+    "brands",
+    "praised",
+    "praises",
+    "blamed",
+    "blames",
+    "cited",
+    "cites",
+    "asked",
+    "asks",
+    "declare",
+    "declares",
+    "declared",
+    "maintain",
+    "maintains",
+    "maintained",
+    "state",
+    "states",
+    "stated",
+    "concede",
+    "concedes",
+    "conceded",
+    "caution",
+    "cautions",
+    "cautioned",
+    "emphasise",
+    "emphasised",
+    "emphasises",
+    "emphasize",
+    "emphasized",
+    "emphasizes",
+    "assert",
+    "asserts",
+    "asserted",
+    "allege",
+    "alleges",
+    "alleged",
+    "contend",
+    "contends",
+    "contended",
+    "report",
+    "reports",
+    "reported",
+    "vow",
+    "vows",
+    "vowed",
+    "promise",
+    "promises",
+    "promised",
+    "urge",
+    "urges",
+    "urged",
+    "complain",
+    "complains",
+    "complained",
+    "observe",
+    "observes",
+    "observed",
+    "remark",
+    "remarks",
+    "remarked",
+    "continue",
+    "continued",
+    "continues",
+    "agree",
+    "agreed",
+    "agrees",
+    "estimate",
+    "estimated",
+    "estimates",
+    "believe",
+    "believes",
+    "believed",
+    "reveal",
+    "revealed",
+    "reveals",
 ];
 
 /// Participles that report speech of the sentence's subject.
 const CUE_PARTICIPLES: &[&str] = &[
-    "saying", "adding", "noting", "explaining", "warning", "arguing", "insisting", "claiming",
-    "telling", "stressing", "acknowledging", "admitting", "suggesting", "declaring",
-    "describing", "calling", "writing", "urging", "accusing", "branding", "criticising",
-    "criticizing", "condemning", "dismissing", "insisting",
+    "saying",
+    "adding",
+    "noting",
+    "explaining",
+    "warning",
+    "arguing",
+    "insisting",
+    "claiming",
+    "telling",
+    "stressing",
+    "acknowledging",
+    "admitting",
+    "suggesting",
+    "declaring",
+    "describing",
+    "calling",
+    "writing",
+    "urging",
+    "accusing",
+    "branding",
+    "criticising",
+    "criticizing",
+    "condemning",
+    "dismissing",
+    "insisting",
 ];
 
 /// Verbs that only report speech when followed by more words ("went on",
@@ -76,46 +240,202 @@ const CUE_PHRASES: &[(&str, &str)] = &[
 
 /// Verbs too weak to report speech unless a quotation or "that" follows.
 const WEAK_CUES: &[&str] = &[
-    "continue", "continued", "continues", "agree", "agreed", "agrees", "estimate", "estimated",
-    "estimates", "believe", "believes", "believed", "reveal", "revealed", "reveals", "state",
-    "states", "report", "reports", "reported", "observe", "observes", "observed", "vow", "vows", "vowed", "note", "notes",
-    "stress", "stresses", "recall", "recalls", "claim", "claims", "deny", "denies", "asks",
+    "continue",
+    "continued",
+    "continues",
+    "agree",
+    "agreed",
+    "agrees",
+    "estimate",
+    "estimated",
+    "estimates",
+    "believe",
+    "believes",
+    "believed",
+    "reveal",
+    "revealed",
+    "reveals",
+    "state",
+    "states",
+    "report",
+    "reports",
+    "reported",
+    "observe",
+    "observes",
+    "observed",
+    "vow",
+    "vows",
+    "vowed",
+    "note",
+    "notes",
+    "stress",
+    "stresses",
+    "recall",
+    "recalls",
+    "claim",
+    "claims",
+    "deny",
+    "denies",
+    "asks",
+    "asked",
     "cites",
 ];
 
 /// Words skipped between a subject and its verb ("Kirby has also said").
 const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
-    "also", "later", "earlier", "previously", "then", "again", "recently", "separately", "further",
-    "simply", "repeatedly", "publicly", "privately", "has", "have", "had", "would", "will",
-    "could", "did", "does", "do", "may", "might", "must", "should", "can", "once", "reportedly",
-    "initially", "subsequently", "already", "often", "frequently", "always", "never", "not",
-    "now", "yesterday", "today", "tonight", "since", "however", "too", "first", "last", "this",
-    "week", "month", "year", "morning", "afternoon", "evening", "night", "on", "in", "late",
-    "early", "has since", "flatly", "angrily", "quietly", "openly", "bluntly", "just",
+    "also",
+    "later",
+    "earlier",
+    "previously",
+    "then",
+    "again",
+    "recently",
+    "separately",
+    "further",
+    "simply",
+    "repeatedly",
+    "publicly",
+    "privately",
+    "has",
+    "have",
+    "had",
+    "would",
+    "will",
+    "could",
+    "did",
+    "does",
+    "do",
+    "may",
+    "might",
+    "must",
+    "should",
+    "can",
+    "once",
+    "reportedly",
+    "initially",
+    "subsequently",
+    "already",
+    "often",
+    "frequently",
+    "always",
+    "never",
+    "not",
+    "now",
+    "yesterday",
+    "today",
+    "tonight",
+    "since",
+    "however",
+    "too",
+    "first",
+    "last",
+    "this",
+    "week",
+    "month",
+    "year",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "on",
+    "in",
+    "late",
+    "early",
+    "has since",
+    "flatly",
+    "angrily",
+    "quietly",
+    "openly",
+    "bluntly",
+    "just",
 ];
 
 /// Days, months and the like, skipped with their preposition.
 const TIME_WORDS: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.",
-    "sept.", "oct.", "nov.", "dec.",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "sept.",
+    "oct.",
+    "nov.",
+    "dec.",
 ];
 
 /// Nouns that stand for an organisation's voice, or a person in its name.
 const VOICE_NOUNS: &[&str] = &[
-    "spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "official",
-    "officials", "source", "sources", "representative", "representatives", "statement",
-    "aide", "aides", "insider", "insiders",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokespeople",
+    "spokesmen",
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "representative",
+    "representatives",
+    "statement",
+    "aide",
+    "aides",
+    "insider",
+    "insiders",
 ];
 
 /// Nouns that name an organisation when a name precedes them
 /// ("South Korea's military", "the Biden administration").
 const BODY_NOUNS: &[&str] = &[
-    "ministry", "military", "government", "department", "administration", "police", "army",
-    "navy", "embassy", "office", "party", "campaign", "committee", "council", "force", "forces",
-    "foreign ministry", "defense ministry", "defence ministry", "cabinet", "regime", "leadership",
-    "authorities", "command", "agency", "spokesman", "spokeswoman", "spokesperson",
+    "ministry",
+    "military",
+    "government",
+    "department",
+    "administration",
+    "police",
+    "army",
+    "navy",
+    "embassy",
+    "office",
+    "party",
+    "campaign",
+    "committee",
+    "council",
+    "force",
+    "forces",
+    "foreign ministry",
+    "defense ministry",
+    "defence ministry",
+    "cabinet",
+    "regime",
+    "leadership",
+    "authorities",
+    "command",
+    "agency",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
 ];
 
 /// Pronouns that can be a speaker.
@@ -157,7 +477,8 @@ fn quoted(folded: &str, words: &[Word]) -> Vec<bool> {
             if w.text == "\"" {
                 let before = w.start.checked_sub(1).map(|i| bytes[i]);
                 let after = bytes.get(w.end).copied();
-                let opens = before.is_none_or(|b| b == b' ' || b == b'\n' || b == b'(' || b == b'[')
+                let opens = before
+                    .is_none_or(|b| b == b' ' || b == b'\n' || b == b'(' || b == b'[')
                     && after.is_some_and(|b| b != b' ' && b != b'\n');
                 inside = opens;
                 false
@@ -195,12 +516,19 @@ fn is_cue_at(words: &[Word], i: usize) -> bool {
     let w = words[i].lower();
     if CUE_VERBS.contains(&w.as_str()) {
         // Passive "is said to" and adjectival uses do not report speech.
-        if i > 0 && matches!(words[i - 1].lower().as_str(), "is" | "was" | "be" | "been" | "being" | "are" | "were") {
+        if i > 0
+            && matches!(
+                words[i - 1].lower().as_str(),
+                "is" | "was" | "be" | "been" | "being" | "are" | "were"
+            )
+        {
             return false;
         }
         if WEAK_CUES.contains(&w.as_str()) {
             let next = words.get(i + 1).map(|n| n.lower()).unwrap_or_default();
-            return next == "that" || next == ":" || next == "," || next == "\"";
+            // `"...?" he asked.` ends the sentence; "asked the state for
+            // rockets" is a request, not speech.
+            return matches!(next.as_str(), "that" | ":" | "," | "\"" | "." | "?" | "!");
         }
         return true;
     }
@@ -291,7 +619,9 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
     let name_end = if possessive { k - 1 } else { k };
     let run = st.run_ending_at(name_end)?;
     let cls = classify_run(words, &run);
-    if matches!(cls, NameClass::Person { .. }) || (cls == NameClass::Unknown && possessive && is_voice) {
+    if matches!(cls, NameClass::Person { .. })
+        || (cls == NameClass::Unknown && possessive && is_voice)
+    {
         // "Mr Blair's spokesman" speaks for a person, not an organisation.
         return None;
     }
@@ -309,7 +639,10 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
 }
 
 fn is_determiner(w: &Word) -> bool {
-    matches!(w.lower().as_str(), "a" | "an" | "the" | "its" | "their" | "his" | "her")
+    matches!(
+        w.lower().as_str(),
+        "a" | "an" | "the" | "its" | "their" | "his" | "her"
+    )
 }
 
 fn canonical_org(words: &[Word], run: &Range<usize>, cls: &NameClass) -> String {
@@ -381,12 +714,18 @@ fn subject_right(st: &ParagraphState, sentence: &Range<usize>, k: usize) -> Opti
 }
 
 /// Resolves a capitalised run in subject position to a speaker.
-fn speaker_from_run(words: &[Word], run: &Range<usize>, people: &People) -> Option<(String, SpeakerKind, Option<String>, Gender)> {
+fn speaker_from_run(
+    words: &[Word],
+    run: &Range<usize>,
+    people: &People,
+) -> Option<(String, SpeakerKind, Option<String>, Gender)> {
     let g = gazetteer();
     let cls = classify_run(words, run);
     match cls {
         NameClass::Known(EntityKind::Weapon, ..) => None,
-        NameClass::Known(_, canonical, _) => Some((canonical, SpeakerKind::Org, None, Gender::Unknown)),
+        NameClass::Known(_, canonical, _) => {
+            Some((canonical, SpeakerKind::Org, None, Gender::Unknown))
+        }
         NameClass::Person { name_start, gender } => {
             let name = join(words, &(name_start..run.end));
             let role = role_before(words, run.start, name_start);
@@ -394,12 +733,19 @@ fn speaker_from_run(words: &[Word], run: &Range<usize>, people: &People) -> Opti
                 Some(p) => (p.name.clone(), p.gender),
                 None => (name, Gender::Unknown),
             };
-            let gender = if gender != Gender::Unknown { gender } else { g2 };
+            let gender = if gender != Gender::Unknown {
+                gender
+            } else {
+                g2
+            };
             Some((full, SpeakerKind::Person, role, gender))
         }
-        NameClass::Org | NameClass::Place => {
-            Some((canonical_org(words, run, &cls), SpeakerKind::Org, None, Gender::Unknown))
-        }
+        NameClass::Org | NameClass::Place => Some((
+            canonical_org(words, run, &cls),
+            SpeakerKind::Org,
+            None,
+            Gender::Unknown,
+        )),
         NameClass::Unknown => {
             let mut r = run.clone();
             while r.start < r.end && words[r.start].is("the") {
@@ -460,11 +806,15 @@ fn role_before(words: &[Word], run_start: usize, name_start: usize) -> Option<St
     }
     let role = join(words, &(k..name_start));
     let role = role.trim();
-    (!role.is_empty() && honorific_gender(role).is_none() && !is_courtesy(role)).then(|| role.to_string())
+    (!role.is_empty() && honorific_gender(role).is_none() && !is_courtesy(role))
+        .then(|| role.to_string())
 }
 
 fn is_courtesy(s: &str) -> bool {
-    matches!(s.trim_end_matches('.').to_lowercase().as_str(), "mr" | "mrs" | "ms" | "dr" | "sir" | "miss" | "dame" | "lord" | "lady")
+    matches!(
+        s.trim_end_matches('.').to_lowercase().as_str(),
+        "mr" | "mrs" | "ms" | "dr" | "sir" | "miss" | "dame" | "lord" | "lady"
+    )
 }
 
 /// The article-wide memory that pronouns are resolved against.
@@ -532,9 +882,9 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
         let sentences = sentence_ranges(words);
         for (si, sentence) in sentences.iter().enumerate() {
             let direct_here = words[sentence.clone()].iter().any(|w| w.text == "\"")
-                || sentences
-                    .get(si + 1)
-                    .is_some_and(|n| words[n.start].text == "\"" && words[sentence.end - 1].text == ":");
+                || sentences.get(si + 1).is_some_and(|n| {
+                    words[n.start].text == "\"" && words[sentence.end - 1].text == ":"
+                });
             let mut i = sentence.start;
             while i < sentence.end {
                 if st.in_quote[i] {
@@ -542,31 +892,40 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                     continue;
                 }
                 let w = words[i].lower();
-                let (subject, rule) = if w == "according" && words.get(i + 1).is_some_and(|n| n.is("to")) {
-                    (subject_right(&st, sentence, i + 2), "according-to")
-                } else if CUE_PARTICIPLES.contains(&w.as_str()) && i > sentence.start && words[i - 1].text == "," {
-                    (sentence_subject(&st, sentence), "participle")
-                } else if CUE_PARTICIPLES.contains(&w.as_str()) && i > sentence.start && st.run_ending_at(i).is_some() {
-                    // "with leader Charles Kennedy saying ..."
-                    (st.run_ending_at(i).map(Subject::Name), "participle")
-                } else if is_cue_at(words, i) {
-                    match subject_left(&st, sentence, i) {
-                        Some(s) => (Some(s), "cue-left"),
-                        None => {
-                            let after_quote = i > sentence.start
-                                && (words[i - 1].text == "\""
-                                    || (words[i - 1].text == "," && i >= 2 && words[i - 2].text == "\""));
-                            if after_quote {
-                                (subject_right(&st, sentence, i + 1), "cue-right")
-                            } else {
-                                (None, "")
+                let (subject, rule) =
+                    if w == "according" && words.get(i + 1).is_some_and(|n| n.is("to")) {
+                        (subject_right(&st, sentence, i + 2), "according-to")
+                    } else if CUE_PARTICIPLES.contains(&w.as_str())
+                        && i > sentence.start
+                        && words[i - 1].text == ","
+                    {
+                        (sentence_subject(&st, sentence), "participle")
+                    } else if CUE_PARTICIPLES.contains(&w.as_str())
+                        && i > sentence.start
+                        && st.run_ending_at(i).is_some()
+                    {
+                        // "with leader Charles Kennedy saying ..."
+                        (st.run_ending_at(i).map(Subject::Name), "participle")
+                    } else if is_cue_at(words, i) {
+                        match subject_left(&st, sentence, i) {
+                            Some(s) => (Some(s), "cue-left"),
+                            None => {
+                                let after_quote = i > sentence.start
+                                    && (words[i - 1].text == "\""
+                                        || (words[i - 1].text == ","
+                                            && i >= 2
+                                            && words[i - 2].text == "\""));
+                                if after_quote {
+                                    (subject_right(&st, sentence, i + 1), "cue-right")
+                                } else {
+                                    (None, "")
+                                }
                             }
                         }
-                    }
-                } else {
-                    i += 1;
-                    continue;
-                };
+                    } else {
+                        i += 1;
+                        continue;
+                    };
                 // "Labour and the Liberal Democrats say": both speak.
                 if let Some(Subject::Name(run)) = &subject {
                     let mut k = run.start;
@@ -575,16 +934,36 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                     }
                     if k > sentence.start + 1 && words[k - 1].is("and") {
                         if let Some(first) = st.run_ending_at(k - 1) {
-                            let quote = if direct_here { QuoteType::Direct } else { QuoteType::Indirect };
-                            if let Some(s) = resolve(Subject::Name(first), &st, i, pi, &found, &memory, people, quote, "compound") {
+                            let quote = if direct_here {
+                                QuoteType::Direct
+                            } else {
+                                QuoteType::Indirect
+                            };
+                            if let Some(s) = resolve(
+                                Subject::Name(first),
+                                &st,
+                                i,
+                                pi,
+                                &found,
+                                &memory,
+                                people,
+                                quote,
+                                "compound",
+                            ) {
                                 push_speaker(&mut found, s);
                             }
                         }
                     }
                 }
                 if let Some(subject) = subject {
-                    let quote = if direct_here { QuoteType::Direct } else { QuoteType::Indirect };
-                    if let Some(s) = resolve(subject, &st, i, pi, &found, &memory, people, quote, rule) {
+                    let quote = if direct_here {
+                        QuoteType::Direct
+                    } else {
+                        QuoteType::Indirect
+                    };
+                    if let Some(s) =
+                        resolve(subject, &st, i, pi, &found, &memory, people, quote, rule)
+                    {
                         push_speaker(&mut found, s);
                     }
                 }
@@ -609,14 +988,21 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
         }
         for s in &found {
             match s.kind {
-                SpeakerKind::Person => memory.persons.push((s.name.clone(), people.gender_of(&s.name), s.role.clone())),
+                SpeakerKind::Person => {
+                    memory
+                        .persons
+                        .push((s.name.clone(), people.gender_of(&s.name), s.role.clone()))
+                }
                 SpeakerKind::Org => memory.orgs.push((s.name.clone(), pi)),
             }
         }
         for run in &st.runs {
             if let NameClass::Person { name_start, .. } = classify_run(words, run) {
                 let name = join(words, &(name_start..run.end));
-                let full = people.resolve(&name).map(|p| p.name.clone()).unwrap_or(name);
+                let full = people
+                    .resolve(&name)
+                    .map(|p| p.name.clone())
+                    .unwrap_or(name);
                 let g = people.gender_of(&full);
                 memory.mentioned.push((full, g));
             }
@@ -641,7 +1027,13 @@ fn resolve(
     match subject {
         Subject::Name(run) => {
             let (name, kind, role, _) = speaker_from_run(st.words, &run, people)?;
-            Some(Speaker { name, kind, role, quote, rule })
+            Some(Speaker {
+                name,
+                kind,
+                role,
+                quote,
+                rule,
+            })
         }
         Subject::Org(name) => {
             let canonical = gazetteer()
@@ -666,7 +1058,10 @@ fn resolve(
                 .filter_map(|r| match classify_run(words, r) {
                     NameClass::Person { name_start, .. } => {
                         let name = join(words, &(name_start..r.end));
-                        let full = people.resolve(&name).map(|p| p.name.clone()).unwrap_or(name);
+                        let full = people
+                            .resolve(&name)
+                            .map(|p| p.name.clone())
+                            .unwrap_or(name);
                         let g = people.gender_of(&full);
                         Some((full, g))
                     }
@@ -686,18 +1081,21 @@ fn resolve(
             // The nearest organisation named earlier in this paragraph, else
             // an organisation that spoke in the last two paragraphs.
             let words = st.words;
-            let named_here = st
-                .runs
-                .iter()
-                .filter(|r| r.end <= at)
-                .rev()
-                .find_map(|r| match classify_run(words, r) {
+            let named_here = st.runs.iter().filter(|r| r.end <= at).rev().find_map(|r| {
+                match classify_run(words, r) {
                     NameClass::Known(EntityKind::Org, c, _) => Some(c),
                     NameClass::Org => Some(canonical_org(words, r, &NameClass::Org)),
                     _ => None,
-                });
+                }
+            });
             let name = named_here
-                .or_else(|| found.iter().rev().find(|s| s.kind == SpeakerKind::Org).map(|s| s.name.clone()))
+                .or_else(|| {
+                    found
+                        .iter()
+                        .rev()
+                        .find(|s| s.kind == SpeakerKind::Org)
+                        .map(|s| s.name.clone())
+                })
                 .or_else(|| {
                     memory
                         .orgs
@@ -717,7 +1115,10 @@ fn resolve(
 }
 
 fn push_speaker(found: &mut Vec<Speaker>, s: Speaker) {
-    if let Some(existing) = found.iter_mut().find(|e| e.name == s.name && e.kind == s.kind) {
+    if let Some(existing) = found
+        .iter_mut()
+        .find(|e| e.name == s.name && e.kind == s.kind)
+    {
         if s.quote == QuoteType::Direct {
             existing.quote = QuoteType::Direct;
         }
@@ -805,9 +1206,15 @@ mod tests {
 
     #[test]
     fn quote_type_direct_or_indirect() {
-        let a = parse_txt("t.txt", "Headline\n\nJan Novak said prices would fall.\n\n“Prices will fall,” Novak said.");
+        let a = parse_txt(
+            "t.txt",
+            "Headline\n\nJan Novak said prices would fall.\n\n“Prices will fall,” Novak said.",
+        );
         let t = tag_article(a);
-        assert_eq!(t.paragraphs[0].speakers[0].quote, super::QuoteType::Indirect);
+        assert_eq!(
+            t.paragraphs[0].speakers[0].quote,
+            super::QuoteType::Indirect
+        );
         assert_eq!(t.paragraphs[1].speakers[0].quote, super::QuoteType::Direct);
         assert_eq!(t.paragraphs[1].speakers[0].kind, SpeakerKind::Person);
     }

@@ -51,11 +51,11 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Abbreviations that keep their dot and do not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "lt", "gen", "col", "capt", "cmdr", "adm",
-    "maj", "brig", "sgt", "cpl", "pvt", "st", "rev", "hon", "jr", "sr", "vs", "etc", "inc", "ltd",
-    "corp", "dept", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "mt", "ft", "approx", "ave", "blvd", "calif", "fla", "mich", "ariz", "colo", "conn",
-    "ky", "minn", "nev", "okla", "tenn", "tex", "vt", "wis", "wyo", "supt", "insp", "cllr",
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "lt", "gen", "col", "capt", "cmdr",
+    "adm", "maj", "brig", "sgt", "cpl", "pvt", "st", "rev", "hon", "jr", "sr", "vs", "etc", "inc",
+    "ltd", "corp", "dept", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "mt", "ft", "approx", "ave", "blvd", "calif", "fla", "mich", "ariz", "colo",
+    "conn", "ky", "minn", "nev", "okla", "tenn", "tex", "vt", "wis", "wyo", "supt", "insp", "cllr",
     "messrs", "mme", "msgr", "sra",
 ];
 
@@ -94,11 +94,14 @@ pub fn words(folded: &str) -> Vec<Word> {
         if text == "." {
             if let Some(prev) = out.last_mut() {
                 let lower = prev.text.to_lowercase();
-                let initial = prev.text.chars().count() == 1
-                    && prev.text.chars().all(char::is_uppercase);
+                let initial =
+                    prev.text.chars().count() == 1 && prev.text.chars().all(char::is_uppercase);
                 if prev.end == m.start()
                     && !prev.text.ends_with('.')
-                    && (initial || ABBREVIATIONS.contains(&lower.as_str()) || lower == "a.m" || lower == "p.m")
+                    && (initial
+                        || ABBREVIATIONS.contains(&lower.as_str())
+                        || lower == "a.m"
+                        || lower == "p.m")
                 {
                     prev.text.push('.');
                     prev.end = m.end();
@@ -162,10 +165,9 @@ pub fn words(folded: &str) -> Vec<Word> {
 
 /// A sentence begins with a capital, a digit or an opening quote.
 fn starts_sentence(token: &str) -> bool {
-    token
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '\'' || c == '(' || c == '[')
+    token.chars().next().is_some_and(|c| {
+        c.is_uppercase() || c.is_numeric() || c == '"' || c == '\'' || c == '(' || c == '['
+    })
 }
 
 /// Word ranges of each sentence.
@@ -192,7 +194,9 @@ mod tests {
 
     #[test]
     fn keeps_abbreviations_and_initials() {
-        let ws = words("Brig. Gen. Pat Ryder met J.R.R. Tolkien in the U.S. on Oct. 20 at 9 a.m. today.");
+        let ws = words(
+            "Brig. Gen. Pat Ryder met J.R.R. Tolkien in the U.S. on Oct. 20 at 9 a.m. today.",
+        );
         let t = texts(&ws);
         assert!(t.contains(&"Brig."));
         assert!(t.contains(&"Gen."));
