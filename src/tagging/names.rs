@@ -132,7 +132,6 @@ const NOT_NAMES: &[&str] = &[
     "throughout",
     "within",
     "beyond",
-    "mr",
     "is",
     "are",
     "was",
@@ -204,6 +203,55 @@ const NOT_NAMES: &[&str] = &[
     "covid-19",
     "coronavirus",
     "god",
+    "officials",
+    "sources",
+    "analysts",
+    "experts",
+    "critics",
+    "residents",
+    "witnesses",
+    "authorities",
+    "officers",
+    "diplomats",
+    "lawmakers",
+    "legislators",
+    "researchers",
+    "scientists",
+    "doctors",
+    "investigators",
+    "prosecutors",
+    "protesters",
+    "activists",
+    "campaigners",
+    "ministers",
+    "observers",
+    "reports",
+    "documents",
+    "data",
+    "figures",
+    "studies",
+    "surveys",
+    "polls",
+    "supporters",
+    "opponents",
+    "voters",
+    "parents",
+    "teachers",
+    "students",
+    "workers",
+    "employees",
+    "executives",
+    "leaders",
+    "members",
+    "people",
+    "others",
+    "neither",
+    "either",
+    "everyone",
+    "nobody",
+    "somebody",
+    "someone",
+    "anyone",
 ];
 
 /// Last words that make a run an organisation.
@@ -412,7 +460,11 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             i == 0 || words[i - 1].sentence != words[i].sentence || words[i - 1].text == "\"";
         if opens_sentence {
             let lower = words[i].lower();
+            let next_is_name = words.get(i + 1).is_some_and(|n| {
+                n.sentence == words[i].sentence && is_name_word(n) && !is_not_name(&n.text)
+            });
             if (lower.ends_with("ed") || lower.ends_with("ing") || lower.ends_with("ly"))
+                && !next_is_name
                 && !g.is_first_name(&words[i].text)
                 && g.lookup_exact(&words[i].text).is_none()
             {
@@ -623,6 +675,11 @@ pub struct People {
     people: Vec<Person>,
     /// Lower-cased surname (and each name word) → index into `people`.
     by_part: HashMap<String, Vec<usize>>,
+    /// The country the article mentions most: whose government "the
+    /// government" is.
+    main_country: Option<String>,
+    /// The country named in "the UK government", "Russia's government".
+    named_government: Option<String>,
 }
 
 impl People {
@@ -650,6 +707,26 @@ impl People {
                 }
             }
         }
+        let mut countries: HashMap<String, usize> = HashMap::new();
+        for p in paragraphs {
+            for hit in g.find(&p.folded) {
+                use crate::gazetteer::Origin;
+                if matches!(
+                    hit.entry.origin,
+                    Origin::CountryName | Origin::CountryAlias | Origin::Demonym
+                ) {
+                    *countries.entry(hit.entry.canonical.clone()).or_default() += 1;
+                    let rest = p.folded[hit.end..].trim_start_matches("'s").trim_start();
+                    if people.named_government.is_none() && rest.starts_with("government") {
+                        people.named_government = Some(hit.entry.canonical.clone());
+                    }
+                }
+            }
+        }
+        people.main_country = countries
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map(|(c, _)| c);
         // "Ms Roche" tells us Barbara Roche is a woman even if "Barbara" did not.
         for (surname, gender) in honorific_of {
             if let Some(ids) = people.by_part.get(&surname) {
@@ -728,6 +805,16 @@ impl People {
                     .and_then(|f| gazetteer().first_name_gender(f))
             })
             .unwrap_or(Gender::Unknown)
+    }
+
+    pub fn main_country(&self) -> Option<&str> {
+        self.main_country.as_deref()
+    }
+
+    /// Whose government "the government" is: the country the article names
+    /// with "government", else the country it mentions most.
+    pub fn government_country(&self) -> Option<&str> {
+        self.named_government.as_deref().or(self.main_country())
     }
 
     pub fn all(&self) -> &[Person] {
