@@ -953,6 +953,14 @@ fn is_courtesy(s: &str) -> bool {
     )
 }
 
+/// A person speaker of the previous paragraph and how often it was cited.
+struct Recent {
+    name: String,
+    gender: Gender,
+    role: Option<String>,
+    cited: usize,
+}
+
 /// The article-wide memory that pronouns are resolved against.
 #[derive(Default)]
 struct Memory {
@@ -964,7 +972,7 @@ struct Memory {
     mentioned: Vec<(String, Gender)>,
     /// Person speakers of the previous body paragraph with how often each
     /// was cited: the main voice of a paragraph is who "he" means next.
-    previous: Vec<(String, Gender, Option<String>, usize)>,
+    previous: Vec<Recent>,
     /// Organisations named in the previous body paragraph, in order.
     orgs_named_before: Vec<String>,
 }
@@ -988,11 +996,10 @@ impl Memory {
                 return Some((s.name.clone(), s.role.clone()));
             }
         }
-        let mut previous: Vec<(usize, &(String, Gender, Option<String>, usize))> =
-            self.previous.iter().enumerate().collect();
-        previous.sort_by(|a, b| b.1 .3.cmp(&a.1 .3).then(b.0.cmp(&a.0)));
-        if let Some((_, (name, _, role, _))) = previous.into_iter().find(|(_, p)| fits(p.1)) {
-            return Some((name.clone(), role.clone()));
+        let mut previous: Vec<(usize, &Recent)> = self.previous.iter().enumerate().collect();
+        previous.sort_by(|a, b| b.1.cited.cmp(&a.1.cited).then(b.0.cmp(&a.0)));
+        if let Some((_, r)) = previous.into_iter().find(|(_, r)| fits(r.gender)) {
+            return Some((r.name.clone(), r.role.clone()));
         }
         for (name, g, role) in self.persons.iter().rev() {
             if fits(*g) {
@@ -1177,7 +1184,12 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                     let g = people.gender_of(&s.name);
                     memory.persons.push((s.name.clone(), g, s.role.clone()));
                     let n = cited.get(&s.name).copied().unwrap_or(1);
-                    memory.previous.push((s.name.clone(), g, s.role.clone(), n));
+                    memory.previous.push(Recent {
+                        name: s.name.clone(),
+                        gender: g,
+                        role: s.role.clone(),
+                        cited: n,
+                    });
                 }
                 SpeakerKind::Org => memory.orgs.push((s.name.clone(), pi)),
             }
