@@ -252,6 +252,25 @@ const NOT_NAMES: &[&str] = &[
     "somebody",
     "someone",
     "anyone",
+    "i've",
+    "i'd",
+    "i'm",
+    "i'll",
+    "we've",
+    "we're",
+    "we'd",
+    "we'll",
+    "you've",
+    "you're",
+    "they're",
+    "they've",
+    "it's",
+    "that's",
+    "there's",
+    "here's",
+    "let's",
+    "he's",
+    "she's",
 ];
 
 /// Last words that make a run an organisation.
@@ -437,9 +456,21 @@ fn is_place_head(w: &str) -> bool {
     PLACE_HEADS.contains(&w.to_lowercase().as_str())
 }
 
-/// A word that can be part of a name.
+/// A word that can be part of a name: capitalised, and not a capitalised
+/// compound adjective ("Republican-leaning", "Iranian-made") or a party
+/// label ("R-Utah").
 fn is_name_word(w: &Word) -> bool {
-    w.is_capitalised() && !w.is_punct()
+    if !w.is_capitalised() || w.is_punct() {
+        return false;
+    }
+    if let Some((head, tail)) = w.text.rsplit_once('-') {
+        let tail_lower = tail.chars().next().is_some_and(char::is_lowercase);
+        let party_label = head.len() == 1 && matches!(head, "R" | "D" | "I");
+        if (tail_lower && head.chars().count() > 2) || party_label {
+            return false;
+        }
+    }
+    true
 }
 
 /// Maximal capitalised runs, as word-index ranges, within sentences.

@@ -617,6 +617,18 @@ fn subject_left(st: &ParagraphState, sentence: &Range<usize>, i: usize) -> Optio
         if j < sentence.start {
             return None;
         }
+        // "Sen. Mike Lee (R-Utah) said": skip the parenthesis.
+        if words[j].text == ")" {
+            let mut k = j;
+            while k > sentence.start && words[k].text != "(" {
+                k -= 1;
+            }
+            if words[k].text == "(" && k > sentence.start {
+                j = k - 1;
+                continue;
+            }
+            return None;
+        }
         let lower = words[j].lower();
         let is_number = words[j].text.chars().all(|c| c.is_ascii_digit());
         if BETWEEN_SUBJECT_AND_VERB.contains(&lower.as_str())
@@ -640,12 +652,19 @@ fn subject_left(st: &ParagraphState, sentence: &Range<usize>, i: usize) -> Optio
         if j > 0 && words[j - 1].text == "\"" {
             return None;
         }
-        // Apposition: "Bruce Klingner, a former ... chief, said".
+        // Apposition: "Bruce Klingner, a former ... chief, said"; places
+        // inside it ("a citizen from Milwaukee, ...") are passed over.
         let mut k = j;
         while k > sentence.start {
             k -= 1;
             if words[k].text == "," {
                 if let Some(run) = st.run_ending_at(k) {
+                    if matches!(
+                        classify_run(words, &run),
+                        NameClass::Known(EntityKind::Place, ..) | NameClass::Place
+                    ) {
+                        continue;
+                    }
                     return Some(Subject::Name(run));
                 }
                 break;
@@ -730,6 +749,16 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
     {
         // "Mr Blair's spokesman" speaks for a person, not an organisation.
         return None;
+    }
+    let modifiers: Vec<String> = words[k..j].iter().map(Word::lower).collect();
+    if is_voice
+        && modifiers
+            .last()
+            .is_some_and(|m| BODY_NOUNS.contains(&m.as_str()))
+    {
+        // "Obama administration officials": the administration speaks.
+        let name = canonical_org(words, &run, &NameClass::Unknown);
+        return Some(Subject::Org(format!("{name} {}", modifiers.join(" "))));
     }
     if is_voice {
         Some(Subject::Org(canonical_org(words, &run, &cls)))
@@ -899,6 +928,20 @@ fn speaker_from_run(
             let opens = r.start == 0 || words[r.start - 1].sentence != words[r.start].sentence;
             if r.len() == 1 && opens && !g.is_first_name(&name) {
                 return None;
+            }
+            // "The Post adds", "TMZ", "PolitiFact": one-word organisations.
+            if r.len() == 1 {
+                let w = &words[r.start].text;
+                let after_the = r.start > 0 && words[r.start - 1].is("the");
+                let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+                let all_caps = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+                let camel = letters.iter().skip(1).any(|c| c.is_uppercase())
+                    && !w.contains('-')
+                    && !w.starts_with("Mc")
+                    && !w.starts_with("Mac");
+                if (after_the && super::names::is_org_head(w)) || all_caps || camel {
+                    return Some((name, SpeakerKind::Org, None, Gender::Unknown));
+                }
             }
             // An unknown capitalised subject of a speech verb is most often a
             // person named by surname only, or a foreign full name.
@@ -1585,5 +1628,29 @@ mod tests {
             .find(|s| s.name == "Reed")
             .unwrap();
         assert_eq!(reed.quote, super::QuoteType::Direct);
+    }
+
+    #[test]
+    fn apposition_skips_places_and_parentheses() {
+        assert_eq!(
+            speakers("Rosa Lind, a nurse from Leeds, said the ward was full."),
+            [["Rosa Lind"]]
+        );
+        assert_eq!(
+            speakers("Sen. Mark Udall (D-Colo.) said the bill would pass."),
+            [["Mark Udall"]]
+        );
+    }
+
+    #[test]
+    fn administration_officials_and_one_word_outlets() {
+        assert_eq!(
+            speakers("Trump administration officials said the talks were over."),
+            [["Trump administration"]]
+        );
+        assert_eq!(
+            speakers("The report was first published by a local paper, WXYZ said."),
+            [["WXYZ"]]
+        );
     }
 }
