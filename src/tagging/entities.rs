@@ -11,7 +11,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::names::{capitalised_runs, classify_run, is_not_name, join, NameClass, People};
+use super::names::{
+    is_org_head,
+    person_name,capitalised_runs, classify_run, is_not_name, join, NameClass, People};
+use super::tokens::Word;
 use super::{Entity, EntityKind, Prepared};
 use crate::gazetteer::gazetteer;
 
@@ -163,6 +166,19 @@ static WEAPON_TYPE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("weapon type regex is valid")
 });
 
+/// Lower-case nouns that make the name next to them an organisation.
+const ORG_NOUNS_AFTER: &[&str] = &[
+    "newspaper", "paper", "magazine", "tabloid", "broadcaster", "channel", "website", "network",
+    "agency", "charity", "company", "firm", "group", "party", "embassy", "department",
+    "ministry", "union", "bank", "airline", "carrier", "retailer", "think-tank", "watchdog",
+    "regulator", "lobby",
+];
+
+/// Prepositions after which an unknown name is a place.
+const LOCATIVES: &[&str] = &[
+    "in", "at", "near", "outside", "through", "via", "across", "throughout", "around",
+];
+
 /// Weapon heads that name a weapon even without a modifier.
 const BARE_WEAPONS: &[&str] = &[
     "missile", "rocket", "drone", "bomb", "warhead", "torpedo", "grenade", "howitzer",
@@ -255,10 +271,21 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     // ("Jordan" in "Michael Jordan") do not count.
     let mut person_spans: Vec<(usize, usize)> = Vec::new();
     let words = &p.words;
+    let hits = g.find(&p.folded);
+    // A run that a gazetteer entry extends ("BBC Radio" of "BBC Radio 2")
+    // is left to the gazetteer.
+    let extended_by_list = |run: &std::ops::Range<usize>| {
+        let (s, e) = (words[run.start].start, words[run.end - 1].end);
+        hits.iter().any(|h| h.start < e && h.end > s && (h.start < s || h.end > e))
+    };
     for run in capitalised_runs(words) {
-        match classify_run(words, &run) {
+        let class = classify_run(words, &run);
+        if !matches!(class, NameClass::Person { .. } | NameClass::Known(..)) && extended_by_list(&run) {
+            continue;
+        }
+        match class {
             NameClass::Person { name_start, .. } => {
-                let name = join(words, &(name_start..run.end));
+                let name = person_name(words, name_start, run.end);
                 let full = people
                     .resolve(&name)
                     .map(|pp| pp.name.clone())
@@ -292,29 +319,41 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                 );
             }
             NameClass::Known(..) => {} // the gazetteer pass below finds it
-            NameClass::Unknown
-                if run.len() == 1
-                    && words
-                        .get(run.end)
-                        .is_some_and(|w| w.text == "administration") =>
-            {
-                // "the Biden administration": a government named after its leader.
-                let name = format!("{} administration", words[run.start].text);
-                push(&mut out, EntityKind::Org, name, "name:administration");
-            }
             NameClass::Unknown => {
-                // A lone surname of someone the article names in full.
                 let name = join(words, &run);
+                let next = words.get(run.end).map(Word::lower).unwrap_or_default();
+                let prev = run.start.checked_sub(1).map(|i| words[i].lower()).unwrap_or_default();
+                // A lone surname of someone the article names in full.
                 if run.len() <= 2 && !is_not_name(&name) && g.lookup_exact(&name).is_none() {
                     if let Some(pp) = people.resolve(&name) {
                         person_spans.push((words[run.start].start, words[run.end - 1].end));
-                        push(
-                            &mut out,
-                            EntityKind::Person,
-                            pp.name.clone(),
-                            "name:surname",
-                        );
+                        push(&mut out, EntityKind::Person, pp.name.clone(), "name:surname");
+                        continue;
                     }
+                }
+                if run.len() == 1 && next == "administration" {
+                    // "the Biden administration": a government named after its leader.
+                    let name = format!("{} administration", words[run.start].text);
+                    push(&mut out, EntityKind::Org, name, "name:administration");
+                } else if ORG_NOUNS_AFTER.contains(&next.as_str()) {
+                    // "the Mirror newspaper", "the Albanian embassy".
+                    let name = if next == "embassy" || next == "government" {
+                        format!("{name} {next}")
+                    } else {
+                        name
+                    };
+                    push(&mut out, EntityKind::Org, name, "name:organisation-noun");
+                } else if ORG_NOUNS_AFTER.contains(&prev.as_str()) && run.len() == 1 && next != "'s" {
+                    // "agriculture department Defra"
+                    push(&mut out, EntityKind::Org, name, "name:organisation-noun");
+                } else if LOCATIVES.contains(&prev.as_str())
+                    && !g.is_first_name(&words[run.start].text)
+                    && !is_org_head(&words[run.end - 1].text)
+                    && run.start >= 2
+                    && words[run.start - 2].sentence == words[run.start].sentence
+                {
+                    // "a walk at Tweedbank", "in Mayfair".
+                    push(&mut out, EntityKind::Place, name, "name:locative");
                 }
             }
         }

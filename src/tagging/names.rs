@@ -435,6 +435,7 @@ const PLACE_HEADS: &[&str] = &[
     "borough",
     "village",
     "town",
+    "line",
 ];
 
 /// Small words allowed inside a name ("Department for Education",
@@ -624,12 +625,11 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
             return NameClass::Person { name_start, gender };
         }
     }
-    if range.len() >= 2 && is_org_head(last)
-        || range.len() > 2
-            && words[range.clone()]
-                .iter()
-                .any(|w| w.is("of") || w.is("for"))
-            && words[range.clone()].iter().any(|w| is_org_head(&w.text))
+    // An organisation word anywhere in a run that is not a person's name:
+    // "Heritage Foundation", "BBC Radio Sheffield", "Department for Education".
+    if range.len() >= 2
+        && !g.is_first_name(&words[range.start].text)
+        && words[range.clone()].iter().any(|w| is_org_head(&w.text))
     {
         return NameClass::Org;
     }
@@ -681,6 +681,14 @@ pub fn is_post_nominal(w: &str) -> bool {
     )
 }
 
+/// A person's name from `start` to `end`, without post-nominals ("QC").
+pub fn person_name(words: &[Word], start: usize, mut end: usize) -> String {
+    while end > start + 1 && is_post_nominal(&words[end - 1].text) {
+        end -= 1;
+    }
+    join(words, &(start..end))
+}
+
 pub fn join(words: &[Word], range: &std::ops::Range<usize>) -> String {
     let mut s = String::new();
     for w in &words[range.clone()] {
@@ -721,7 +729,7 @@ impl People {
         for p in paragraphs {
             for run in capitalised_runs(&p.words) {
                 if let NameClass::Person { name_start, gender } = classify_run(&p.words, &run) {
-                    let name = join(&p.words, &(name_start..run.end));
+                    let name = person_name(&p.words, name_start, run.end);
                     if run.end - name_start >= 2 {
                         let first_gender = g
                             .first_name_gender(&p.words[name_start].text)

@@ -19,6 +19,7 @@
 use std::ops::Range;
 
 use super::names::{
+    person_name,
     capitalised_runs, classify_run, honorific_gender, is_not_name, join, NameClass, People,
 };
 use super::tokens::{sentence_ranges, Word};
@@ -882,7 +883,7 @@ fn speaker_from_run(
             Some((canonical, SpeakerKind::Org, None, Gender::Unknown))
         }
         NameClass::Person { name_start, gender } => {
-            let name = join(words, &(name_start..run.end));
+            let name = person_name(words, name_start, run.end);
             let role = role_before(words, run.start, name_start);
             let (full, g2) = match people.resolve(&name) {
                 Some(p) => (p.name.clone(), p.gender),
@@ -1248,7 +1249,7 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
             .collect();
         for run in &st.runs {
             if let NameClass::Person { name_start, .. } = classify_run(words, run) {
-                let name = join(words, &(name_start..run.end));
+                let name = person_name(words, name_start, run.end);
                 let full = people
                     .resolve(&name)
                     .map(|p| p.name.clone())
@@ -1335,7 +1336,7 @@ fn resolve(
                 .filter(|r| r.end <= at)
                 .filter_map(|r| match classify_run(words, r) {
                     NameClass::Person { name_start, .. } => {
-                        let name = join(words, &(name_start..r.end));
+                        let name = person_name(words, name_start, r.end);
                         let full = people
                             .resolve(&name)
                             .map(|p| p.name.clone())
