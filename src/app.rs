@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::cli::{AnalyzeArgs, Cli, Command, IndexArgs, KindArg, SearchArgs};
+use crate::cli::{
+    AnalyzeArgs, Cli, Command, EntityKindArg, IndexArgs, KindArg, Locations, SearchArgs,
+};
 use crate::corpus::read_named_files;
 use crate::render::{self, Style};
-use crate::search::{FilterField, KindFilter, Outcome, Request};
+use crate::search::{Browse, FilterField, KindFilter, Outcome, Request};
 use crate::tagging::{tag_article, EntityKind};
 use crate::{article::ParagraphKind, index};
 
@@ -78,6 +80,28 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Index(args) => run_index(&args),
         Command::Search(args) => run_search(&args),
         Command::Analyze(args) => run_analyze(&args),
+        Command::Speakers(args) => run_browse(
+            &args.locations,
+            Browse::Speakers,
+            args.query.as_deref(),
+            args.limit,
+            args.json,
+        ),
+        Command::Entities(args) => {
+            let kind = args.kind.map(|k| match k {
+                EntityKindArg::Person => EntityKind::Person,
+                EntityKindArg::Org => EntityKind::Org,
+                EntityKindArg::Place => EntityKind::Place,
+                EntityKindArg::Weapon => EntityKind::Weapon,
+            });
+            run_browse(
+                &args.locations,
+                Browse::Entities(kind),
+                args.query.as_deref(),
+                args.limit,
+                args.json,
+            )
+        }
     };
     match result {
         Ok(Found::Yes) => ExitCode::SUCCESS,
@@ -113,8 +137,8 @@ fn run_index(args: &IndexArgs) -> anyhow::Result<Found> {
     Ok(Found::Yes)
 }
 
-fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
-    let loc = &args.locations;
+/// Builds the index first when there is none, saying so on stderr.
+fn ensure_index(loc: &Locations) -> anyhow::Result<()> {
     if !index::exists(&loc.index) {
         eprintln!(
             "newsgrep: no index at {}; building it from {} first",
@@ -128,6 +152,44 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
         }
         eprintln!("newsgrep: {}", render::summary_text(&summary));
     }
+    Ok(())
+}
+
+fn run_browse(
+    loc: &Locations,
+    what: Browse,
+    query: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<Found> {
+    ensure_index(loc)?;
+    let (idx, fields) = index::open(&loc.index)?;
+    let counts = crate::search::browse(&idx, &fields, what, query, limit)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if json {
+        serde_json::to_writer(&mut out, &counts)?;
+        writeln!(out)?;
+    } else {
+        let width = counts
+            .iter()
+            .map(|c| c.count.to_string().len())
+            .max()
+            .unwrap_or(1);
+        for c in &counts {
+            writeln!(out, "{:>width$}  {:<7} {}", c.count, c.kind, c.name)?;
+        }
+    }
+    out.flush()?;
+    Ok(if counts.is_empty() {
+        Found::No
+    } else {
+        Found::Yes
+    })
+}
+
+fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
+    let loc = &args.locations;
+    ensure_index(loc)?;
     let (idx, fields) = index::open(&loc.index)?;
     let mut filters = Vec::new();
     filters.extend(

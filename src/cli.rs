@@ -43,6 +43,16 @@ pub enum Command {
         after_help = "Examples:\n  newsgrep search \"Shahed-136\"\n  newsgrep search '\"artillery shells\" AND Russia' --limit 5\n  newsgrep search shells --speaker kirby --quotes\n  newsgrep search drones --weapon shahed-136 --place iran --json\n\nExit status: 0 with hits, 1 without, 2 on error."
     )]
     Search(SearchArgs),
+    /// List speakers with paragraph counts, over everything or a query's hits.
+    #[command(
+        after_help = "Examples:\n  newsgrep speakers\n  newsgrep speakers \"North Korea\" --limit 5\n  newsgrep speakers sanctions --json"
+    )]
+    Speakers(SpeakersArgs),
+    /// List entities with paragraph counts, over everything or a query's hits.
+    #[command(
+        after_help = "Examples:\n  newsgrep entities --kind weapon\n  newsgrep entities Iran --kind place --limit 10\n  newsgrep entities --json"
+    )]
+    Entities(EntitiesArgs),
     /// Show how files are read and tagged, without touching the index.
     #[command(
         after_help = "Examples:\n  newsgrep analyze corpus/000_545491d4a5c1f521.txt\n  newsgrep analyze --json corpus/*.txt | jq .paragraphs[0]"
@@ -132,6 +142,45 @@ pub struct SearchArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    #[command(flatten)]
+    pub locations: Locations,
+}
+
+#[derive(Debug, Args)]
+pub struct SpeakersArgs {
+    /// Count only over the paragraphs that match this query.
+    pub query: Option<String>,
+    /// How many to list; 0 lists all.
+    #[arg(short = 'n', long, default_value_t = 30, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON: [{name, kind, count}].
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub locations: Locations,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EntityKindArg {
+    Person,
+    Org,
+    Place,
+    Weapon,
+}
+
+#[derive(Debug, Args)]
+pub struct EntitiesArgs {
+    /// Count only over the paragraphs that match this query.
+    pub query: Option<String>,
+    /// Only this kind of entity.
+    #[arg(long, value_enum)]
+    pub kind: Option<EntityKindArg>,
+    /// How many to list; 0 lists all.
+    #[arg(short = 'n', long, default_value_t = 30, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON: [{name, kind, count}].
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub locations: Locations,
 }

@@ -320,6 +320,12 @@ pub fn search(index: &Index, fields: &Fields, req: &Request) -> Result<Outcome> 
                 fields.entity,
             ),
         };
+        // Aliases name the same entity: "N. Korea" is North Korea.
+        let canonical = crate::gazetteer::gazetteer()
+            .lookup(value)
+            .map(|e| e.canonical.clone())
+            .filter(|c| known.iter().any(|(_, n)| n == c));
+        let value = canonical.as_ref().unwrap_or(value);
         let names = match resolve_filter(value, &known) {
             Resolved::Names(names) => names,
             Resolved::Unknown(suggestions) => {
@@ -639,4 +645,73 @@ mod tests {
             vec![[0, 11], [20, 22]]
         );
     }
+}
+
+/// What `newsgrep speakers` and `newsgrep entities` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Browse {
+    Speakers,
+    Entities(Option<EntityKind>),
+}
+
+/// Facet values with paragraph counts, over all body paragraphs or over
+/// the hits of `query`, most frequent first. `limit` 0 lists all.
+pub fn browse(
+    index: &Index,
+    fields: &Fields,
+    what: Browse,
+    query: Option<&str>,
+    limit: usize,
+) -> Result<Vec<FacetCount>> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.kind, ParagraphKind::Body.as_str()),
+            IndexRecordOption::Basic,
+        )),
+    )];
+    if let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) {
+        let parser = QueryParser::new(
+            index.schema(),
+            vec![fields.text],
+            tokenizer::query_manager(),
+        );
+        let parsed = parser
+            .parse_query(q)
+            .map_err(|e| Error::Query(describe_query_error(&e)))?;
+        clauses.push((Occur::Must, parsed));
+    }
+    let query = BooleanQuery::new(clauses);
+    let (field, roots): (&str, Vec<&str>) = match what {
+        Browse::Speakers => ("speaker", vec!["person", "org"]),
+        Browse::Entities(None) => (
+            "entity",
+            EntityKind::ALL.iter().map(|k| k.as_str()).collect(),
+        ),
+        Browse::Entities(Some(k)) => ("entity", vec![k.as_str()]),
+    };
+    let mut collector = FacetCollector::for_field(field);
+    for root in &roots {
+        collector.add_facet(Facet::from_path([*root]));
+    }
+    let counts = searcher.search(&query, &collector)?;
+    let mut out: Vec<FacetCount> = Vec::new();
+    for root in &roots {
+        for (facet, count) in counts.get(Facet::from_path([*root])) {
+            if let [kind, name] = facet.to_path().as_slice() {
+                out.push(FacetCount {
+                    name: name.to_string(),
+                    kind: kind.to_string(),
+                    count,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    if limit > 0 {
+        out.truncate(limit);
+    }
+    Ok(out)
 }

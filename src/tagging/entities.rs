@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::names::{
-    is_org_head,
-    person_name,capitalised_runs, classify_run, is_not_name, join, NameClass, People};
+    capitalised_runs, classify_run, is_not_name, is_org_head, join, person_name, NameClass, People,
+};
 use super::tokens::Word;
 use super::{Entity, EntityKind, Prepared};
 use crate::gazetteer::gazetteer;
@@ -166,17 +166,100 @@ static WEAPON_TYPE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("weapon type regex is valid")
 });
 
+/// Words that make a sentence about a sports club rather than a city.
+pub const SPORTS_CONTEXT: &[&str] = &[
+    "football",
+    "soccer",
+    "striker",
+    "midfielder",
+    "defender",
+    "goalkeeper",
+    "premiership",
+    "club",
+    "squad",
+    "transfer",
+    "match",
+    "stadium",
+    "penalty",
+    "fixture",
+    "scored",
+    "goal",
+    "goals",
+    "champions",
+    "coach",
+    "fans",
+    "signing",
+    "kick-off",
+    "derby",
+    "relegation",
+    "midfield",
+    "winger",
+    "manager",
+    "captain",
+    "championship",
+    "tournament",
+    "semi-final",
+    "quarter-final",
+    "referee",
+    "scorer",
+    "league",
+];
+
+/// Is the sentence around `start..end` about sport?
+fn sports_sentence(folded: &str, start: usize, end: usize) -> bool {
+    let from = folded[..start].rfind(['.', '!', '?']).map_or(0, |i| i + 1);
+    let to = folded[end..]
+        .find(['.', '!', '?'])
+        .map_or(folded.len(), |i| end + i);
+    folded[from..to]
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .any(|w| {
+            let w = w.to_lowercase();
+            SPORTS_CONTEXT.contains(&w.as_str())
+        })
+}
+
 /// Lower-case nouns that make the name next to them an organisation.
 const ORG_NOUNS_AFTER: &[&str] = &[
-    "newspaper", "paper", "magazine", "tabloid", "broadcaster", "channel", "website", "network",
-    "agency", "charity", "company", "firm", "group", "party", "embassy", "department",
-    "ministry", "union", "bank", "airline", "carrier", "retailer", "think-tank", "watchdog",
-    "regulator", "lobby",
+    "newspaper",
+    "paper",
+    "magazine",
+    "tabloid",
+    "broadcaster",
+    "channel",
+    "website",
+    "network",
+    "agency",
+    "charity",
+    "company",
+    "firm",
+    "group",
+    "party",
+    "embassy",
+    "department",
+    "ministry",
+    "union",
+    "bank",
+    "airline",
+    "carrier",
+    "retailer",
+    "think-tank",
+    "watchdog",
+    "regulator",
+    "lobby",
 ];
 
 /// Prepositions after which an unknown name is a place.
 const LOCATIVES: &[&str] = &[
-    "in", "at", "near", "outside", "through", "via", "across", "throughout", "around",
+    "in",
+    "at",
+    "near",
+    "outside",
+    "through",
+    "via",
+    "across",
+    "throughout",
+    "around",
 ];
 
 /// Weapon heads that name a weapon even without a modifier.
@@ -236,6 +319,8 @@ pub fn weapon_types(folded: &str) -> Vec<(usize, usize, String)> {
         let inner = c.get(2).map(|m| m.as_str().to_lowercase());
         let coordinated = c.get(1).map(|m| m.as_str().to_lowercase());
         match &inner {
+            // A suicide bomber is a person.
+            Some(m) if m == "suicide" && head == "bomber" => {}
             Some(m) => {
                 // "weapon" and "munition" need a modifier: "nuclear weapon".
                 out.push((all.start(), all.end(), format!("{m} {head}")));
@@ -276,16 +361,30 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     // is left to the gazetteer.
     let extended_by_list = |run: &std::ops::Range<usize>| {
         let (s, e) = (words[run.start].start, words[run.end - 1].end);
-        hits.iter().any(|h| h.start < e && h.end > s && (h.start < s || h.end > e))
+        hits.iter()
+            .any(|h| h.start < e && h.end > s && (h.start < s || h.end > e))
     };
+    // Unknown names that contain a list entry ("Manchester United", "Real
+    // Madrid") are something else: the entry inside does not count.
+    let mut unknown_spans: Vec<(usize, usize)> = Vec::new();
     for run in capitalised_runs(words) {
         let class = classify_run(words, &run);
-        if !matches!(class, NameClass::Person { .. } | NameClass::Known(..)) && extended_by_list(&run) {
+        if class == NameClass::Unknown && run.len() >= 2 {
+            unknown_spans.push((words[run.start].start, words[run.end - 1].end));
+        }
+        if !matches!(class, NameClass::Person { .. } | NameClass::Known(..))
+            && extended_by_list(&run)
+        {
             continue;
         }
         match class {
             NameClass::Person { name_start, .. } => {
                 let name = person_name(words, name_start, run.end);
+                if people.is_work(&name) {
+                    // A film or book title, not a person; nor its words places.
+                    person_spans.push((words[run.start].start, words[run.end - 1].end));
+                    continue;
+                }
                 let full = people
                     .resolve(&name)
                     .map(|pp| pp.name.clone())
@@ -322,12 +421,21 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
             NameClass::Unknown => {
                 let name = join(words, &run);
                 let next = words.get(run.end).map(Word::lower).unwrap_or_default();
-                let prev = run.start.checked_sub(1).map(|i| words[i].lower()).unwrap_or_default();
+                let prev = run
+                    .start
+                    .checked_sub(1)
+                    .map(|i| words[i].lower())
+                    .unwrap_or_default();
                 // A lone surname of someone the article names in full.
                 if run.len() <= 2 && !is_not_name(&name) && g.lookup_exact(&name).is_none() {
                     if let Some(pp) = people.resolve(&name) {
                         person_spans.push((words[run.start].start, words[run.end - 1].end));
-                        push(&mut out, EntityKind::Person, pp.name.clone(), "name:surname");
+                        push(
+                            &mut out,
+                            EntityKind::Person,
+                            pp.name.clone(),
+                            "name:surname",
+                        );
                         continue;
                     }
                 }
@@ -343,7 +451,8 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                         name
                     };
                     push(&mut out, EntityKind::Org, name, "name:organisation-noun");
-                } else if ORG_NOUNS_AFTER.contains(&prev.as_str()) && run.len() == 1 && next != "'s" {
+                } else if ORG_NOUNS_AFTER.contains(&prev.as_str()) && run.len() == 1 && next != "'s"
+                {
                     // "agriculture department Defra"
                     push(&mut out, EntityKind::Org, name, "name:organisation-noun");
                 } else if LOCATIVES.contains(&prev.as_str())
@@ -358,14 +467,29 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
             }
         }
     }
-    for hit in g.find(&p.folded) {
+    for hit in hits.iter() {
         if person_spans
             .iter()
             .any(|&(s, e)| hit.start < e && hit.end > s)
         {
             continue;
         }
+        if hit.entry.kind == EntityKind::Place
+            && unknown_spans
+                .iter()
+                .any(|&(s, e)| hit.start >= s && hit.end <= e && (hit.start > s || hit.end < e))
+        {
+            continue;
+        }
         let e = hit.entry;
+        // "Liverpool striker", "Madrid's fans": a city standing for its club.
+        if matches!(
+            e.origin,
+            crate::gazetteer::Origin::Region | crate::gazetteer::Origin::Capital
+        ) && (people.is_sports_article() || sports_sentence(&p.folded, hit.start, hit.end))
+        {
+            continue;
+        }
         if e.kind == EntityKind::Weapon
             && e.needs_context
             && !military_nearby(&p.folded, hit.start, hit.end, 6)

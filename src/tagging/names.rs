@@ -335,7 +335,6 @@ const ORG_HEADS: &[&str] = &[
     "fund",
     "society",
     "federation",
-    "league",
     "organisation",
     "organization",
     "executive",
@@ -393,6 +392,73 @@ const ORG_HEADS: &[&str] = &[
     "fleet",
     "squadron",
     "unit",
+];
+
+/// Last words that make a run an event or competition, which is none of
+/// the entity kinds ("Davis Cup", "Academy Awards", "Champions League").
+const EVENT_HEADS: &[&str] = &[
+    "cup",
+    "awards",
+    "award",
+    "prize",
+    "prizes",
+    "championship",
+    "championships",
+    "games",
+    "open",
+    "festival",
+    "olympics",
+    "trophy",
+    "series",
+    "tour",
+    "marathon",
+    "final",
+    "finals",
+    "derby",
+    "classic",
+    "masters",
+    "league",
+    "grand",
+    "prix",
+    "week",
+    "day",
+    "conference",
+    "summit",
+    "election",
+    "elections",
+    "act",
+    "bill",
+    "war",
+    "show",
+];
+
+/// Nouns that introduce the title of a work ("the film Vera Drake").
+const WORK_NOUNS: &[&str] = &[
+    "film",
+    "movie",
+    "drama",
+    "comedy",
+    "documentary",
+    "novel",
+    "book",
+    "play",
+    "musical",
+    "album",
+    "song",
+    "single",
+    "series",
+    "show",
+    "sitcom",
+    "opera",
+    "thriller",
+    "biopic",
+    "programme",
+    "program",
+    "memoir",
+    "game",
+    "track",
+    "painting",
+    "ballet",
 ];
 
 /// Last words that make a run a place.
@@ -625,6 +691,9 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
             return NameClass::Person { name_start, gender };
         }
     }
+    if range.len() >= 2 && EVENT_HEADS.contains(&last.to_lowercase().as_str()) {
+        return NameClass::Unknown;
+    }
     // An organisation word anywhere in a run that is not a person's name:
     // "Heritage Foundation", "BBC Radio Sheffield", "Department for Education".
     if range.len() >= 2
@@ -719,6 +788,12 @@ pub struct People {
     main_country: Option<String>,
     /// The country named in "the UK government", "Russia's government".
     named_government: Option<String>,
+    /// Names the article uses as titles of works ("the film Vera Drake",
+    /// "Mike Leigh's Vera Drake"): not people.
+    works: std::collections::HashSet<String>,
+    /// Whether the article is about sport, where a city usually stands for
+    /// its club ("Liverpool have not won the title").
+    sports: bool,
 }
 
 impl People {
@@ -730,6 +805,22 @@ impl People {
             for run in capitalised_runs(&p.words) {
                 if let NameClass::Person { name_start, gender } = classify_run(&p.words, &run) {
                     let name = person_name(&p.words, name_start, run.end);
+                    let before = run.start.checked_sub(1).map(|i| &p.words[i]);
+                    // "Mike Leigh's Vera Drake": a person's work.
+                    let after_possessor = before.is_some_and(|w| w.text == "'s")
+                        && run.start >= 2
+                        && capitalised_runs(&p.words)
+                            .into_iter()
+                            .find(|r| r.end == run.start - 1)
+                            .is_some_and(|r| {
+                                matches!(classify_run(&p.words, &r), NameClass::Person { .. })
+                            });
+                    if before.is_some_and(|w| WORK_NOUNS.contains(&w.lower().as_str()))
+                        || after_possessor
+                    {
+                        people.works.insert(name.to_lowercase());
+                        continue;
+                    }
                     if run.end - name_start >= 2 {
                         let first_gender = g
                             .first_name_gender(&p.words[name_start].text)
@@ -766,6 +857,28 @@ impl People {
             .into_iter()
             .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
             .map(|(c, _)| c);
+        let mut sports_words = std::collections::HashSet::new();
+        for p in paragraphs {
+            for w in &p.words {
+                let lower = w.lower();
+                if super::entities::SPORTS_CONTEXT.contains(&lower.as_str()) {
+                    sports_words.insert(lower);
+                }
+            }
+        }
+        people.sports = sports_words.len() >= 3;
+        if !people.works.is_empty() {
+            let works = people.works.clone();
+            let kept: Vec<Person> = people
+                .people
+                .drain(..)
+                .filter(|p| !works.contains(&p.name.to_lowercase()))
+                .collect();
+            people.by_part.clear();
+            for p in kept {
+                people.add(p.name, p.gender);
+            }
+        }
         // "Ms Roche" tells us Barbara Roche is a woman even if "Barbara" did not.
         for (surname, gender) in honorific_of {
             if let Some(ids) = people.by_part.get(&surname) {
@@ -844,6 +957,15 @@ impl People {
                     .and_then(|f| gazetteer().first_name_gender(f))
             })
             .unwrap_or(Gender::Unknown)
+    }
+
+    pub fn is_sports_article(&self) -> bool {
+        self.sports
+    }
+
+    /// Is `name` used in this article as the title of a work?
+    pub fn is_work(&self, name: &str) -> bool {
+        self.works.contains(&name.to_lowercase())
     }
 
     pub fn main_country(&self) -> Option<&str> {

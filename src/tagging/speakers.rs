@@ -19,8 +19,8 @@
 use std::ops::Range;
 
 use super::names::{
-    person_name,
-    capitalised_runs, classify_run, honorific_gender, is_not_name, join, NameClass, People,
+    capitalised_runs, classify_run, honorific_gender, is_not_name, join, person_name, NameClass,
+    People,
 };
 use super::tokens::{sentence_ranges, Word};
 use super::{EntityKind, Prepared, QuoteType, Speaker, SpeakerKind};
