@@ -14,7 +14,7 @@ use crate::corpus::read_named_files;
 use crate::render::{self, Style};
 use crate::search::{Browse, FilterField, KindFilter, Outcome, Request};
 use crate::tagging::{tag_article, EntityKind};
-use crate::{article::ParagraphKind, index};
+use crate::{article::ParagraphKind, index, update};
 
 /// What a command found, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,20 +121,73 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+fn print_warning(w: &crate::corpus::Warning) {
+    eprintln!("newsgrep: warning: {w}");
+}
+
 fn run_index(args: &IndexArgs) -> anyhow::Result<Found> {
     let loc = &args.locations;
-    let summary = index::build(&loc.corpus, &loc.index)?;
-    for w in &summary.warnings {
-        eprintln!("newsgrep: warning: {w}");
+    let opts = update::Options {
+        full: args.full,
+        max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
+        batch: args.batch,
+        progress: None,
+        on_warning: Some(&print_warning),
+    };
+    let report = |summary: &update::Summary| -> anyhow::Result<()> {
+        let mut out = io::stdout().lock();
+        if args.json {
+            serde_json::to_writer(&mut out, summary)?;
+            writeln!(out)?;
+        } else if !args.quiet {
+            writeln!(out, "{}", render::summary_text(summary))?;
+        }
+        out.flush()?;
+        Ok(())
+    };
+    let summary = update::run(&loc.corpus, &loc.index, &opts)?;
+    report(&summary)?;
+    if args.watch {
+        watch(loc, &opts, &report)?;
     }
-    let mut out = io::stdout().lock();
-    if args.json {
-        serde_json::to_writer(&mut out, &summary)?;
-        writeln!(out)?;
-    } else if !args.quiet {
-        writeln!(out, "{}", render::summary_text(&summary))?;
+    if args.strict && summary.warning_count > 0 {
+        anyhow::bail!("{} file(s) could not be indexed (--strict)", summary.warning_count);
     }
     Ok(Found::Yes)
+}
+
+/// Polls the corpus and applies changes once it has been quiet for a moment
+/// (a feed writing many files triggers one update, not one per file).
+fn watch(
+    loc: &Locations,
+    opts: &update::Options,
+    report: &dyn Fn(&update::Summary) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    use std::time::{Duration, Instant};
+    const POLL: Duration = Duration::from_millis(300);
+    const QUIET: Duration = Duration::from_millis(700);
+    let mut applied = update::fingerprint(&loc.corpus);
+    loop {
+        std::thread::sleep(POLL);
+        let mut seen = update::fingerprint(&loc.corpus);
+        if seen == applied {
+            continue;
+        }
+        let mut since = Instant::now();
+        while since.elapsed() < QUIET {
+            std::thread::sleep(POLL);
+            let now = update::fingerprint(&loc.corpus);
+            if now != seen {
+                seen = now;
+                since = Instant::now();
+            }
+        }
+        match update::run(&loc.corpus, &loc.index, opts) {
+            Ok(summary) => report(&summary)?,
+            Err(e) => eprintln!("newsgrep: {e}"),
+        }
+        applied = seen;
+    }
 }
 
 /// Builds the index first when there is none, saying so on stderr.
@@ -145,11 +198,12 @@ fn ensure_index(loc: &Locations) -> anyhow::Result<()> {
             loc.index.display(),
             loc.corpus.display()
         );
-        let summary = index::build(&loc.corpus, &loc.index)
+        let opts = update::Options {
+            on_warning: Some(&print_warning),
+            ..update::Options::default()
+        };
+        let summary = update::run(&loc.corpus, &loc.index, &opts)
             .with_context(|| format!("building the index at {}", loc.index.display()))?;
-        for w in &summary.warnings {
-            eprintln!("newsgrep: warning: {w}");
-        }
         eprintln!("newsgrep: {}", render::summary_text(&summary));
     }
     Ok(())
@@ -163,7 +217,7 @@ fn run_browse(
     json: bool,
 ) -> anyhow::Result<Found> {
     ensure_index(loc)?;
-    let (idx, fields) = index::open(&loc.index)?;
+    let (idx, fields, _payload) = index::open(&loc.index)?;
     let counts = crate::search::browse(&idx, &fields, what, query, limit)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {
@@ -187,10 +241,19 @@ fn run_browse(
     })
 }
 
+/// The corpus's newsgrep.toml aliases help filters ("--org ACME" for an
+/// alias); a broken file must not stop a search, so it is only a warning.
+fn install_config_quietly(loc: &Locations) {
+    if let Err(e) = crate::config::install(&loc.corpus) {
+        eprintln!("newsgrep: warning: {e}");
+    }
+}
+
 fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
     let loc = &args.locations;
     ensure_index(loc)?;
-    let (idx, fields) = index::open(&loc.index)?;
+    install_config_quietly(loc);
+    let (idx, fields, payload) = index::open(&loc.index)?;
     let mut filters = Vec::new();
     filters.extend(
         args.speaker
@@ -222,7 +285,7 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
         kinds,
         quotes_only: args.quotes,
     };
-    let results = match crate::search::search(&idx, &fields, &request)? {
+    let results = match crate::search::search(&idx, &fields, &payload, &request)? {
         Outcome::Results(r) => r,
         Outcome::UnknownFilter(u) => {
             eprintln!("{}", render::unknown_filter(&u));
@@ -244,6 +307,7 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
 }
 
 fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<Found> {
+    crate::config::install(&args.corpus)?;
     let corpus = read_named_files(&args.files)?;
     for w in &corpus.warnings {
         eprintln!("newsgrep: warning: {w}");

@@ -84,6 +84,21 @@ pub struct Locations {
 pub struct IndexArgs {
     #[command(flatten)]
     pub locations: Locations,
+    /// Rebuild everything from scratch instead of updating what changed.
+    #[arg(long)]
+    pub full: bool,
+    /// Keep running and apply changes to the corpus a moment after they happen.
+    #[arg(long)]
+    pub watch: bool,
+    /// Exit with status 2 when any file could not be indexed.
+    #[arg(long)]
+    pub strict: bool,
+    /// Skip files larger than this many megabytes.
+    #[arg(long, default_value_t = 50, value_name = "MB")]
+    pub max_file_size: u64,
+    /// Commit after this many newly tagged articles (an interrupted run keeps them).
+    #[arg(long, default_value_t = 5000, value_name = "N", hide = true)]
+    pub batch: usize,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -196,4 +211,7 @@ pub struct AnalyzeArgs {
     /// Show which rule or list found each speaker and entity.
     #[arg(long)]
     pub explain: bool,
+    /// Corpus whose newsgrep.toml (if any) adds entities and aliases.
+    #[arg(long, env = "NEWSGREP_CORPUS", default_value = "corpus", value_name = "DIR")]
+    pub corpus: PathBuf,
 }

@@ -19,6 +19,8 @@ pub enum Error {
     IndexOutdated { path: PathBuf, found: String },
     #[error("another `newsgrep index` is writing to {0}; wait for it to finish")]
     IndexLocked(PathBuf),
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
     #[error("invalid query: {0}")]
     Query(String),
     #[error("invalid {flag} filter {value:?}: {reason}")]

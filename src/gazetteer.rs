@@ -6,7 +6,7 @@
 //! a paragraph is scanned once, whatever the size of the lists.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, RwLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -39,6 +39,19 @@ pub enum Origin {
     Region,
     Organisation,
     WeaponSystem,
+    /// From the user's `newsgrep.toml`.
+    User,
+}
+
+/// An entity (or extra aliases of a known one) from `corpus/newsgrep.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UserEntry {
+    pub name: String,
+    /// Needed for a new entity; a known name keeps its kind.
+    #[serde(default)]
+    pub kind: Option<EntityKind>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// One surface form and what it stands for.
@@ -51,6 +64,8 @@ pub struct Entry {
     /// Weapon names that are also ordinary words ("Patriot", "Apache")
     /// count only next to a military word.
     pub needs_context: bool,
+    /// For a capital: its country, whose government it often stands for.
+    pub country: Option<String>,
 }
 
 /// A gazetteer hit in a text, in byte offsets.
@@ -92,7 +107,9 @@ fn split_multi(field: Option<&&str>) -> Vec<String> {
 }
 
 impl Gazetteer {
-    fn build() -> Gazetteer {
+    /// The shipped lists plus the user's entries, which come first and so
+    /// win over a shipped entry with the same surface form.
+    pub fn build(user: &[UserEntry]) -> Gazetteer {
         let mut entries: Vec<Entry> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         let mut push = |surface: String, canonical: &str, kind, origin, needs_context| {
@@ -107,8 +124,20 @@ impl Gazetteer {
                 kind,
                 origin,
                 needs_context,
+                country: None,
             });
         };
+        let shipped = Gazetteer::shipped_kinds();
+        let mut capital_of: HashMap<String, String> = HashMap::new();
+        for u in user {
+            let Some(kind) = u.kind.or_else(|| shipped.get(&u.name.to_lowercase()).copied()) else {
+                continue;
+            };
+            push(u.name.clone(), &u.name, kind, Origin::User, false);
+            for a in &u.aliases {
+                push(a.clone(), &u.name, kind, Origin::User, false);
+            }
+        }
         for row in tsv_rows(COUNTRIES) {
             let name = row[0];
             push(
@@ -127,6 +156,7 @@ impl Gazetteer {
             for c in split_multi(row.get(3)) {
                 let canonical = c.clone();
                 push(c, &canonical, EntityKind::Place, Origin::Capital, false);
+                capital_of.insert(canonical, name.to_string());
             }
         }
         for row in tsv_rows(US_STATES) {
@@ -158,6 +188,9 @@ impl Gazetteer {
                     push(a, name, kind, origin, needs_context);
                 }
             }
+        }
+        for e in entries.iter_mut().filter(|e| e.origin == Origin::Capital) {
+            e.country = capital_of.get(&e.canonical).cloned();
         }
         let patterns: Vec<&str> = entries.iter().map(|e| e.surface.as_str()).collect();
         let automaton = AhoCorasickBuilder::new()
@@ -277,11 +310,47 @@ impl Gazetteer {
     }
 }
 
-static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::build);
+impl Gazetteer {
+    /// Canonical names of the shipped lists with their kinds, so a user entry
+    /// that only adds aliases to "United States" needs no kind.
+    fn shipped_kinds() -> HashMap<String, EntityKind> {
+        let mut out = HashMap::new();
+        for (data, kind) in [
+            (COUNTRIES, EntityKind::Place),
+            (US_STATES, EntityKind::Place),
+            (PLACES, EntityKind::Place),
+            (ORGS, EntityKind::Org),
+            (WEAPONS, EntityKind::Weapon),
+        ] {
+            for row in tsv_rows(data) {
+                out.entry(row[0].to_lowercase()).or_insert(kind);
+            }
+        }
+        out
+    }
+}
 
-/// The process-wide gazetteer, built on first use.
-pub fn gazetteer() -> &'static Gazetteer {
-    &GAZETTEER
+static SHIPPED: LazyLock<Arc<Gazetteer>> = LazyLock::new(|| Arc::new(Gazetteer::build(&[])));
+static ACTIVE: RwLock<Option<Arc<Gazetteer>>> = RwLock::new(None);
+
+/// The gazetteer in use: the shipped lists, plus the user's entries once
+/// [`use_user_entries`] has installed them.
+pub fn gazetteer() -> Arc<Gazetteer> {
+    if let Ok(active) = ACTIVE.read() {
+        if let Some(g) = active.as_ref() {
+            return Arc::clone(g);
+        }
+    }
+    Arc::clone(&SHIPPED)
+}
+
+/// Installs the user's entries for every later tagging and lookup in this
+/// process (an empty list goes back to the shipped lists).
+pub fn use_user_entries(user: &[UserEntry]) {
+    let g = (!user.is_empty()).then(|| Arc::new(Gazetteer::build(user)));
+    if let Ok(mut active) = ACTIVE.write() {
+        *active = g;
+    }
 }
 
 #[cfg(test)]

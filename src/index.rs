@@ -5,12 +5,14 @@
 //! as `/person/…`, `/org/…`, `/place/…`, `/weapon/…`. Facets give both
 //! exact filters and counts over a result set for free.
 //!
-//! A build replaces the documents in one commit: until it lands, readers
-//! see the previous state, and a crash leaves that state intact.
+//! Every paragraph of an article carries the article's content hash in
+//! `key`, so an article is replaced or removed with one delete. Each commit
+//! carries a payload (see [`Payload`]) naming the index format, the tagging
+//! version and the manifest of source files that the commit reflects: the
+//! documents and their bookkeeping change in one atomic step.
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
@@ -19,23 +21,23 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
-use crate::article::ParagraphKind;
-use crate::corpus::{read_corpus, Warning};
 use crate::error::{Error, Result};
-use crate::tagging::{tag_article, QuoteType, Speaker, TaggedArticle};
+use crate::tagging::{QuoteType, Speaker, TaggedArticle, TAGGING_VERSION};
 use crate::tokenizer::{self, NEWS_TOKENIZER};
 
-/// Written into every commit; an index with another value was built by a
-/// newsgrep whose schema or tagging differs and must be rebuilt.
-pub const INDEX_FORMAT: &str = "newsgrep-index-1";
+/// Version of the schema and of what documents hold; another value means
+/// the index must be rebuilt from scratch.
+pub const INDEX_FORMAT: &str = "newsgrep-index-2";
 
-/// Memory for tantivy's writer: enough for fast batches, small enough for
-/// a laptop with other work going on.
-const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+/// Memory for tantivy's writer: enough for fast batches on two cores,
+/// small enough to keep a full build well under a gigabyte.
+const WRITER_MEMORY: usize = 192 * 1024 * 1024;
 
 /// The schema's fields, looked up once.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
+    /// Content hash of the article: identifies its paragraphs.
+    pub key: Field,
     pub id: Field,
     pub path: Field,
     pub title: Field,
@@ -61,6 +63,7 @@ pub fn schema() -> (Schema, Fields) {
         )
         .set_stored();
     let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
         id: b.add_text_field("id", STRING | STORED),
         path: b.add_text_field("path", STRING | STORED),
         title: b.add_text_field("title", text_options.clone()),
@@ -78,93 +81,90 @@ pub fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// What a commit records besides the documents.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Payload {
+    pub format: String,
+    pub tagging: String,
+    /// File name (inside the index folder) of the manifest of source files.
+    pub manifest: String,
+    /// Content hashes of articles found at more than one path, with every
+    /// location, so a hit can list the others.
+    #[serde(default)]
+    pub duplicates: BTreeMap<String, Vec<String>>,
+}
+
 /// Does `dir` hold an index (of any version)?
 pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
-/// Opens an existing index for reading.
-pub fn open(dir: &Path) -> Result<(Index, Fields)> {
+/// The payload of the last commit, if it is one of ours.
+pub fn payload(index: &Index) -> Result<Option<Payload>> {
+    let meta = index.load_metas()?;
+    Ok(meta
+        .payload
+        .and_then(|p| serde_json::from_str::<Payload>(&p).ok()))
+}
+
+/// Opens an existing index for reading. An index written by a newsgrep with
+/// another format or tagging is refused with what to run.
+pub fn open(dir: &Path) -> Result<(Index, Fields, Payload)> {
     if !exists(dir) {
         return Err(Error::IndexMissing(dir.to_path_buf()));
     }
-    let index = Index::open_in_dir(dir)?;
+    let index = Index::open_in_dir(dir).map_err(|e| Error::NotAnIndex(dir.to_path_buf(), e.to_string()))?;
     let (expected, fields) = schema();
+    let outdated = |found: String| Error::IndexOutdated {
+        path: dir.to_path_buf(),
+        found,
+    };
     if index.schema() != expected {
-        return Err(Error::IndexOutdated {
-            path: dir.to_path_buf(),
-            found: "a different schema".into(),
-        });
+        return Err(outdated("another schema".into()));
     }
-    if let Some(found) = committed_format(&index)? {
-        if found != INDEX_FORMAT {
-            return Err(Error::IndexOutdated {
-                path: dir.to_path_buf(),
-                found,
-            });
-        }
+    let Some(payload) = payload(&index)? else {
+        return Err(outdated("no version record".into()));
+    };
+    if payload.format != INDEX_FORMAT {
+        return Err(outdated(format!("format {}", payload.format)));
+    }
+    if payload.tagging != TAGGING_VERSION {
+        return Err(outdated(format!("tagging {}", payload.tagging)));
     }
     tokenizer::register(&index);
-    Ok((index, fields))
+    Ok((index, fields, payload))
 }
 
-fn committed_format(index: &Index) -> Result<Option<String>> {
-    let meta = index.load_metas()?;
-    Ok(meta.payload.map(|p| {
-        serde_json::from_str::<Payload>(&p)
-            .map(|p| p.format)
-            .unwrap_or(p)
-    }))
-}
-
-/// What a commit records besides the documents.
-#[derive(Debug, Serialize, Deserialize)]
-struct Payload {
-    format: String,
-    articles: usize,
-    paragraphs: usize,
-}
-
-/// What `newsgrep index` did.
-#[derive(Debug, Serialize)]
-pub struct Summary {
-    pub corpus: PathBuf,
-    pub index: PathBuf,
-    pub files: usize,
-    pub articles: usize,
-    pub paragraphs: usize,
-    pub speakers: usize,
-    pub entities: usize,
-    pub seconds: f64,
-    #[serde(skip)]
-    pub warnings: Vec<Warning>,
-}
-
-/// Opens the index at `dir` for writing, creating it if needed. An index of
-/// another format is replaced (its documents are rebuilt from the corpus).
-fn open_for_write(dir: &Path) -> Result<(Index, Fields)> {
+/// Opens the index at `dir` for writing, creating it when needed. An index
+/// of another format is replaced. Returns whether it was (re)created.
+pub fn open_for_write(dir: &Path) -> Result<(Index, Fields, bool)> {
     std::fs::create_dir_all(dir)?;
     let (schema, fields) = schema();
-    let index = if exists(dir) {
-        let old = Index::open_in_dir(dir)?;
-        let same =
-            old.schema() == schema && committed_format(&old)?.is_none_or(|f| f == INDEX_FORMAT);
-        if same {
-            old
-        } else {
-            drop(old);
-            remove_index_files(dir)?;
-            Index::create_in_dir(dir, schema)?
+    let (index, fresh) = if exists(dir) {
+        let old = Index::open_in_dir(dir).ok();
+        let usable = old.as_ref().is_some_and(|old| {
+            old.schema() == schema
+                && payload(old)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|p| p.format == INDEX_FORMAT)
+        });
+        match old {
+            Some(old) if usable => (old, false),
+            _ => {
+                remove_index_files(dir)?;
+                (Index::create_in_dir(dir, schema)?, true)
+            }
         }
     } else {
-        Index::create_in_dir(dir, schema)?
+        (Index::create_in_dir(dir, schema)?, true)
     };
     tokenizer::register(&index);
-    Ok((index, fields))
+    Ok((index, fields, fresh))
 }
 
-/// Removes tantivy's files from `dir`, leaving anything else (such as the
-/// repository's `.gitignore`) alone.
+/// Removes tantivy's and newsgrep's files from `dir`, leaving anything else
+/// (such as the repository's `.gitignore`) alone.
 fn remove_index_files(dir: &Path) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -172,83 +172,26 @@ fn remove_index_files(dir: &Path) -> Result<()> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let is_tantivy = name == "meta.json"
+        let ours = name == "meta.json"
             || name == ".managed.json"
-            || name.ends_with(".lock")
+            || name.starts_with("newsgrep-manifest-")
             || [
-                ".idx",
-                ".pos",
-                ".term",
-                ".store",
-                ".fast",
-                ".fieldnorm",
-                ".del",
+                ".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del",
             ]
             .iter()
             .any(|ext| name.ends_with(ext));
-        if is_tantivy && path.is_file() {
+        if ours && path.is_file() {
             std::fs::remove_file(&path)?;
         }
     }
     Ok(())
 }
 
-fn writer(index: &Index, dir: &Path) -> Result<IndexWriter> {
+/// The single writer; a second one fails at once.
+pub fn writer(index: &Index, dir: &Path) -> Result<IndexWriter> {
     index.writer(WRITER_MEMORY).map_err(|e| match e {
         TantivyError::LockFailure(..) => Error::IndexLocked(dir.to_path_buf()),
         other => Error::Tantivy(other),
-    })
-}
-
-/// Builds (or rebuilds) the index at `index_dir` from the corpus.
-pub fn build(corpus_dir: &Path, index_dir: &Path) -> Result<Summary> {
-    let started = Instant::now();
-    let corpus = read_corpus(corpus_dir)?;
-    let (index, fields) = open_for_write(index_dir)?;
-    let mut writer = writer(&index, index_dir)?;
-    writer.delete_all_documents()?;
-    let mut paragraphs = 0;
-    let mut speakers: HashSet<String> = HashSet::new();
-    let mut entities: HashSet<String> = HashSet::new();
-    let articles = corpus.articles.len();
-    for article in corpus.articles {
-        let tagged = tag_article(article);
-        for doc in documents(&tagged, &fields) {
-            writer.add_document(doc)?;
-            paragraphs += 1;
-        }
-        for p in &tagged.paragraphs {
-            speakers.extend(
-                p.speakers
-                    .iter()
-                    .map(|s| format!("{}/{}", s.kind.as_str(), s.name)),
-            );
-            entities.extend(
-                p.entities
-                    .iter()
-                    .map(|e| format!("{}/{}", e.kind.as_str(), e.name)),
-            );
-        }
-    }
-    let payload = serde_json::to_string(&Payload {
-        format: INDEX_FORMAT.into(),
-        articles,
-        paragraphs,
-    })?;
-    let mut prepared = writer.prepare_commit()?;
-    prepared.set_payload(&payload);
-    prepared.commit()?;
-    writer.wait_merging_threads()?;
-    Ok(Summary {
-        corpus: corpus_dir.to_path_buf(),
-        index: index_dir.to_path_buf(),
-        files: corpus.files,
-        articles,
-        paragraphs,
-        speakers: speakers.len(),
-        entities: entities.len(),
-        seconds: started.elapsed().as_secs_f64(),
-        warnings: corpus.warnings,
     })
 }
 
@@ -257,14 +200,15 @@ pub fn speaker_facet(s: &Speaker) -> Facet {
     Facet::from_path([s.kind.as_str(), s.name.as_str()])
 }
 
-/// The tantivy documents of one tagged article.
-pub fn documents(tagged: &TaggedArticle, f: &Fields) -> Vec<TantivyDocument> {
+/// The tantivy documents of one tagged article, keyed by its content hash.
+pub fn documents(tagged: &TaggedArticle, key: &str, f: &Fields) -> Vec<TantivyDocument> {
     let a = &tagged.article;
     tagged
         .paragraphs
         .iter()
         .map(|p| {
             let mut doc = TantivyDocument::default();
+            doc.add_text(f.key, key);
             doc.add_text(f.id, &a.id);
             doc.add_text(f.path, &a.path);
             doc.add_text(f.title, &a.title);
@@ -285,10 +229,9 @@ pub fn documents(tagged: &TaggedArticle, f: &Fields) -> Vec<TantivyDocument> {
                 );
             }
             if !p.speakers.is_empty() {
-                doc.add_text(
-                    f.speakers_json,
-                    serde_json::to_string(&p.speakers).unwrap_or_default(),
-                );
+                if let Ok(json) = serde_json::to_string(&p.speakers) {
+                    doc.add_text(f.speakers_json, json);
+                }
             }
             if let Some(s) = &a.source {
                 doc.add_text(f.source, s);
@@ -301,7 +244,6 @@ pub fn documents(tagged: &TaggedArticle, f: &Fields) -> Vec<TantivyDocument> {
                     doc.add_text(f.dateline, d);
                 }
             }
-            debug_assert!(ParagraphKind::parse(p.kind.as_str()).is_some());
             doc
         })
         .collect()

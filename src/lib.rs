@@ -2,13 +2,15 @@
 //!
 //! Modules follow the data flow: [`corpus`] and [`article`] read articles,
 //! [`tagging`] finds speakers and entities (with [`gazetteer`] data),
-//! [`tokenizer`] and [`index`] store paragraphs in tantivy, [`search`] answers
+//! [`tokenizer`], [`index`] and [`update`] store paragraphs in tantivy and
+//! keep them in line with the corpus, [`search`] answers
 //! queries and [`render`] prints them. [`cli`] holds every flag; [`app`] runs
 //! the commands and maps outcomes to exit codes.
 
 pub mod app;
 pub mod article;
 pub mod cli;
+pub mod config;
 pub mod corpus;
 pub mod error;
 pub mod gazetteer;
@@ -18,5 +20,6 @@ pub mod search;
 pub mod tagging;
 pub mod text;
 pub mod tokenizer;
+pub mod update;
 
 pub use error::{Error, Result};

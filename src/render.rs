@@ -8,7 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use crate::cli::ColorChoice;
-use crate::index::Summary;
+use crate::update::Summary;
 use crate::search::{FacetCount, Results, UnknownFilter};
 use crate::tagging::TaggedArticle;
 
@@ -142,6 +142,9 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
                 .collect();
             meta.push_str(&format!("  speakers: {}", names.join("; ")));
         }
+        if !hit.also.is_empty() {
+            meta.push_str(&format!("  also at: {}", hit.also.join(", ")));
+        }
         writeln!(out, "   {meta}")?;
         writeln!(
             out,
@@ -202,18 +205,37 @@ pub fn unknown_filter(u: &UnknownFilter) -> String {
 /// The one-paragraph summary of `newsgrep index`.
 pub fn summary_text(s: &Summary) -> String {
     let mut line = format!(
-        "Indexed {} article{} ({} paragraphs) from {} into {}: {} speakers, {} entities, in {:.2} s.",
-        s.articles,
-        if s.articles == 1 { "" } else { "s" },
-        s.paragraphs,
+        "Indexed {} into {}: {} added, {} updated, {} removed, {} unchanged",
         s.corpus.display(),
         s.index.display(),
-        s.speakers,
-        s.entities,
-        s.seconds
+        s.added,
+        s.updated,
+        s.removed,
+        s.unchanged
     );
-    if !s.warnings.is_empty() {
-        line.push_str(&format!(" {} warning(s).", s.warnings.len()));
+    if s.retagged > 0 {
+        line.push_str(&format!(", {} re-tagged", s.retagged));
+    }
+    line.push_str(&format!(
+        ". {} article{} in {} file{}",
+        s.articles,
+        if s.articles == 1 { "" } else { "s" },
+        s.files,
+        if s.files == 1 { "" } else { "s" },
+    ));
+    if s.duplicates > 0 {
+        line.push_str(&format!(" ({} exact duplicate{} indexed once)", s.duplicates, if s.duplicates == 1 { "" } else { "s" }));
+    }
+    line.push_str(&format!(
+        ", {} paragraphs, {} speakers, {} entities; {:.2} s.",
+        s.paragraphs, s.speakers, s.entities, s.seconds
+    ));
+    if s.warning_count > 0 {
+        line.push_str(&format!(
+            " {} warning{}.",
+            s.warning_count,
+            if s.warning_count == 1 { "" } else { "s" }
+        ));
     }
     line
 }

@@ -12,7 +12,7 @@ use tantivy::{Index, Searcher, TantivyDocument, Term};
 
 use crate::article::ParagraphKind;
 use crate::error::{Error, Result};
-use crate::index::Fields;
+use crate::index::{Fields, Payload};
 use crate::tagging::{EntityKind, QuoteType, Speaker};
 use crate::tokenizer;
 
@@ -95,6 +95,9 @@ pub struct Hit {
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Other paths holding exactly the same article.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -268,7 +271,7 @@ fn resolve_filter(value: &str, known: &BTreeSet<(String, String)>) -> Resolved {
 }
 
 /// Runs a search against an open index.
-pub fn search(index: &Index, fields: &Fields, req: &Request) -> Result<Outcome> {
+pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) -> Result<Outcome> {
     let reader = index.reader()?;
     let searcher = reader.searcher();
 
@@ -412,7 +415,15 @@ pub fn search(index: &Index, fields: &Fields, req: &Request) -> Result<Outcome> 
     let mut hits = Vec::with_capacity(top.len());
     for (rank, (score, address)) in top.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address)?;
-        hits.push(make_hit(rank + 1, score, &doc, fields, &snippets));
+        let mut hit = make_hit(rank + 1, score, &doc, fields, &snippets);
+        if let Some(locations) = payload.duplicates.get(&first_text(&doc, fields.key)) {
+            hit.also = locations
+                .iter()
+                .filter(|l| **l != hit.path && !l.starts_with(&format!("{}:", hit.path)))
+                .cloned()
+                .collect();
+        }
+        hits.push(hit);
     }
 
     let to_counts =
@@ -526,6 +537,7 @@ fn make_hit(
         entities,
         source: opt(f.source),
         date: opt(f.date),
+        also: Vec::new(),
     }
 }
 

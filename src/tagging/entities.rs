@@ -505,6 +505,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
             crate::gazetteer::Origin::Region => "list:region",
             crate::gazetteer::Origin::Organisation => "list:organisation",
             crate::gazetteer::Origin::WeaponSystem => "list:weapon-system",
+            crate::gazetteer::Origin::User => "list:newsgrep.toml",
         };
         push(&mut out, e.kind, e.canonical.clone(), rule);
     }

@@ -15,8 +15,12 @@ use serde::{Deserialize, Serialize};
 use crate::article::{Article, ParagraphKind};
 use crate::text::fold;
 
+/// Fingerprint of the tagging rules and reference lists (computed by
+/// `build.rs`): an index tagged under another value must be re-tagged.
+pub const TAGGING_VERSION: &str = env!("NEWSGREP_TAGGING_VERSION");
+
 /// The four entity facets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
     Person,
@@ -163,7 +167,29 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
         .into_iter()
         .zip(entities)
         .zip(speakers)
-        .map(|((p, entities), speakers)| TaggedParagraph {
+        .map(|((p, mut entities), speakers)| {
+            // A capital that speaks stands for its government: the paragraph
+            // also mentions the country ("Pyongyang denied" → North Korea).
+            let g = crate::gazetteer::gazetteer();
+            for e in entities.clone() {
+                if e.kind != EntityKind::Place {
+                    continue;
+                }
+                let Some(country) = g.lookup(&e.name).and_then(|x| x.country.clone()) else {
+                    continue;
+                };
+                let speaks = speakers.iter().any(|s| s.kind == SpeakerKind::Org && s.name == country);
+                if speaks && !entities.iter().any(|x| x.kind == EntityKind::Place && x.name == country) {
+                    entities.push(Entity {
+                        name: country,
+                        kind: EntityKind::Place,
+                        rule: "capital-as-government",
+                    });
+                }
+            }
+            (p, entities, speakers)
+        })
+        .map(|(p, entities, speakers)| TaggedParagraph {
             index: p.index,
             kind: p.kind,
             text: p.text,

@@ -879,8 +879,12 @@ fn speaker_from_run(
     let cls = classify_run(words, run);
     match cls {
         NameClass::Known(EntityKind::Weapon, ..) => None,
-        NameClass::Known(_, canonical, _) => {
-            Some((canonical, SpeakerKind::Org, None, Gender::Unknown))
+        NameClass::Known(kind, canonical, _) => {
+            // "Pyongyang denied": a capital speaking is its government.
+            let country = (kind == EntityKind::Place)
+                .then(|| g.lookup(&canonical).and_then(|e| e.country.clone()))
+                .flatten();
+            Some((country.unwrap_or(canonical), SpeakerKind::Org, None, Gender::Unknown))
         }
         NameClass::Person { name_start, gender } => {
             let name = person_name(words, name_start, run.end);
@@ -1554,7 +1558,7 @@ mod tests {
     fn governments_speak_under_canonical_names() {
         assert_eq!(
             speakers("Beijing denied the report, and the U.S. said it would respond."),
-            [["Beijing", "United States"]]
+            [["China", "United States"]]
         );
         assert_eq!(
             speakers(

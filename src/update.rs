@@ -1,0 +1,770 @@
+//! Bringing the index in line with the corpus, touching only what changed.
+//!
+//! The index remembers every source file (size, modification time, content
+//! hash, and the articles it holds) in a *manifest* named by the commit's
+//! payload, so the documents and the bookkeeping move together: a crash
+//! leaves the last commit, with its own manifest, searchable. Articles are
+//! keyed by a hash of their content: an exact duplicate is indexed once,
+//! an edited article is replaced, and an unchanged file whose modification
+//! time moved is recognised by its hash.
+//!
+//! Large updates commit every [`Options::batch`] articles. A commit in the
+//! middle of a file records that file as partly done (empty hash), so the
+//! next run reads it again, finds most of its articles already indexed and
+//! finishes the rest.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, UNIX_EPOCH};
+
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use crate::article::{parse_json_record, parse_txt, Article};
+use crate::corpus::{display_path, list_files, Format, Warning};
+use crate::error::{Error, Result};
+use crate::gazetteer::UserEntry;
+use crate::index::{self, Fields, Payload, INDEX_FORMAT};
+use crate::tagging::{tag_article, TAGGING_VERSION};
+
+/// Articles tagged together on all cores before their documents are added.
+const TAG_BATCH: usize = 256;
+
+/// How `newsgrep index` runs.
+pub struct Options<'a> {
+    /// Rebuild everything from scratch.
+    pub full: bool,
+    /// Files larger than this are skipped with a warning.
+    pub max_file_bytes: u64,
+    /// Commit after this many newly tagged articles.
+    pub batch: usize,
+    /// Called as files are read: (bytes done, bytes in all).
+    pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// Called for each warning as it happens (e.g. to print it at once).
+    pub on_warning: Option<&'a (dyn Fn(&Warning) + Sync)>,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            full: false,
+            max_file_bytes: crate::corpus::MAX_FILE_BYTES,
+            batch: 5000,
+            progress: None,
+            on_warning: None,
+        }
+    }
+}
+
+/// The state of the corpus that a commit reflects.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Manifest {
+    format: String,
+    tagging: String,
+    #[serde(default)]
+    config: Vec<UserEntry>,
+    files: BTreeMap<String, FileState>,
+    /// Contents that may still have documents but no longer a location
+    /// (left by a run cut short): the next run deletes them.
+    #[serde(default)]
+    orphans: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+struct FileState {
+    size: u64,
+    mtime: u64,
+    /// Hash of the bytes; empty while the file is only partly indexed.
+    hash: String,
+    records: Vec<Record>,
+}
+
+/// One article of a file: `key` is empty for a `.txt` file, the `id` (or
+/// a hash of the line) for a `.jsonl` record.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct Record {
+    key: String,
+    content: String,
+    /// The documents of `content` carry this record's path.
+    #[serde(default)]
+    primary: bool,
+}
+
+fn location(path: &str, key: &str) -> String {
+    if key.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}:{key}")
+    }
+}
+
+/// What `newsgrep index` did.
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+    pub files: usize,
+    /// Articles in the corpus (every location, duplicates included).
+    pub articles: usize,
+    /// Locations whose content is indexed under another path.
+    pub duplicates: usize,
+    pub paragraphs: u64,
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Articles tagged again because newsgrep's tagging or newsgrep.toml changed.
+    pub retagged: usize,
+    pub speakers: usize,
+    pub entities: usize,
+    pub seconds: f64,
+    #[serde(skip)]
+    pub warnings: Vec<Warning>,
+    pub warning_count: usize,
+}
+
+fn content_hash(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+fn manifest_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(name)
+}
+
+fn load_manifest(dir: &Path, name: &str) -> Option<Manifest> {
+    if name.is_empty() || name.contains('/') || name.contains('\\') {
+        return None;
+    }
+    let bytes = std::fs::read(manifest_path(dir, name)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Writes the manifest durably under a fresh name, returned for the payload.
+fn write_manifest(dir: &Path, m: &Manifest) -> Result<String> {
+    use std::io::Write;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let name = format!("newsgrep-manifest-{nanos}-{}.json", std::process::id());
+    let tmp = dir.join(format!("{name}.tmp"));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        serde_json::to_writer(&mut f, m)?;
+        f.flush()?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, manifest_path(dir, &name))?;
+    Ok(name)
+}
+
+/// Removes manifests other than `keep` (older commits' and stray temp files).
+fn prune_manifests(dir: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("newsgrep-manifest-") && name != keep {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// An article waiting to be tagged and added.
+struct Pending {
+    article: Article,
+    content: String,
+}
+
+/// One update in progress.
+struct Run<'a> {
+    dir: &'a Path,
+    fields: Fields,
+    writer: IndexWriter,
+    prior: Manifest,
+    config: Vec<UserEntry>,
+    /// Contents that have documents in the index right now.
+    indexed: HashSet<String>,
+    /// Contents (re)indexed in this run, with the location their documents carry.
+    indexed_now: HashMap<String, String>,
+    /// First location of each content met in this run.
+    first_seen: HashMap<String, String>,
+    new_files: BTreeMap<String, FileState>,
+    orphans: BTreeSet<String>,
+    pending: Vec<Pending>,
+    since_commit: usize,
+    retagged: usize,
+    previously_indexed: HashSet<String>,
+    affected: Option<AhoCorasick>,
+    batch: usize,
+    warnings: Vec<Warning>,
+    on_warning: Option<&'a (dyn Fn(&Warning) + Sync)>,
+}
+
+impl Run<'_> {
+    fn warn(&mut self, location: String, message: String) {
+        let w = Warning { location, message };
+        if let Some(f) = self.on_warning {
+            f(&w);
+        }
+        self.warnings.push(w);
+    }
+
+    /// Tags the pending articles on all cores and adds their documents.
+    fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let fields = self.fields;
+        let pending = std::mem::take(&mut self.pending);
+        let docs: Vec<Vec<TantivyDocument>> = pending
+            .into_par_iter()
+            .map(|p| {
+                let tagged = tag_article(p.article);
+                index::documents(&tagged, &p.content, &fields)
+            })
+            .collect();
+        for doc in docs.into_iter().flatten() {
+            self.writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    /// The manifest for a commit now: files done so far, the rest as before,
+    /// and `partial` for a file in the middle of being read.
+    fn manifest_now(&self, partial: Option<(&str, FileState)>) -> Manifest {
+        let mut files = self.prior.files.clone();
+        for (k, v) in &self.new_files {
+            files.insert(k.clone(), v.clone());
+        }
+        if let Some((path, state)) = partial {
+            files.insert(path.to_string(), state);
+        }
+        Manifest {
+            format: INDEX_FORMAT.into(),
+            tagging: TAGGING_VERSION.into(),
+            config: self.config.clone(),
+            files,
+            orphans: self.orphans.clone(),
+        }
+    }
+
+    fn commit(&mut self, manifest: &Manifest, duplicates: BTreeMap<String, Vec<String>>) -> Result<()> {
+        self.flush()?;
+        let name = write_manifest(self.dir, manifest)?;
+        let payload = serde_json::to_string(&Payload {
+            format: INDEX_FORMAT.into(),
+            tagging: TAGGING_VERSION.into(),
+            manifest: name.clone(),
+            duplicates,
+        })?;
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        prune_manifests(self.dir, &name);
+        self.since_commit = 0;
+        Ok(())
+    }
+
+    /// Commits mid-run when a batch is full.
+    fn maybe_commit(&mut self, partial: Option<(&str, FileState)>) -> Result<()> {
+        if self.since_commit < self.batch {
+            return Ok(());
+        }
+        let m = self.manifest_now(partial);
+        self.commit(&m, BTreeMap::new())
+    }
+
+    /// Queues `article` unless its content is already indexed (and not
+    /// affected by a changed newsgrep.toml). Returns whether this location
+    /// carries the content's documents.
+    fn offer(&mut self, article: Article, content: &str, loc: &str) -> Result<bool> {
+        if self.first_seen.contains_key(content) {
+            return Ok(false); // a duplicate of an article met earlier
+        }
+        self.first_seen.insert(content.to_string(), loc.to_string());
+        let affected = self.affected.as_ref().is_some_and(|ac| {
+            ac.is_match(&article.title)
+                || article.paragraphs.iter().any(|p| ac.is_match(&p.text))
+        });
+        if self.indexed.contains(content) && !affected {
+            return Ok(false);
+        }
+        if self.indexed.contains(content) {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.key, content));
+        }
+        if self.previously_indexed.contains(content) {
+            self.retagged += 1;
+        }
+        self.indexed.insert(content.to_string());
+        self.indexed_now.insert(content.to_string(), loc.to_string());
+        self.pending.push(Pending {
+            article,
+            content: content.to_string(),
+        });
+        self.since_commit += 1;
+        if self.pending.len() >= TAG_BATCH {
+            self.flush()?;
+        }
+        Ok(true)
+    }
+
+    /// Records for an unchanged file, without reading it.
+    fn keep(&mut self, path: &str, state: FileState) {
+        for r in &state.records {
+            self.first_seen
+                .entry(r.content.clone())
+                .or_insert_with(|| location(path, &r.key));
+        }
+        self.new_files.insert(path.to_string(), state);
+    }
+}
+
+/// Surface forms whose entries differ between two configurations.
+fn changed_surfaces(old: &[UserEntry], new: &[UserEntry]) -> Vec<String> {
+    let forms = |entries: &[UserEntry]| -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        for e in entries {
+            let sig = format!("{}|{:?}|{}", e.name, e.kind, e.aliases.join("|"));
+            m.insert(e.name.clone(), sig.clone());
+            for a in &e.aliases {
+                m.insert(a.clone(), sig.clone());
+            }
+        }
+        m
+    };
+    let (a, b) = (forms(old), forms(new));
+    let mut out: Vec<String> = a
+        .iter()
+        .filter(|(k, v)| b.get(*k) != Some(v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    out.extend(b.iter().filter(|(k, v)| a.get(*k) != Some(v)).map(|(k, _)| k.clone()));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Brings the index at `index_dir` in line with `corpus`.
+pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
+    let started = Instant::now();
+    if !corpus.is_dir() {
+        return Err(Error::CorpusMissing(corpus.to_path_buf()));
+    }
+    let (index, fields, fresh) = index::open_for_write(index_dir)?;
+    // Take the writer lock first: a second `newsgrep index` stops here.
+    let writer = index::writer(&index, index_dir)?;
+    let config = crate::config::install(corpus)?;
+    let old_payload = if fresh { None } else { index::payload(&index)? };
+    let old = old_payload
+        .as_ref()
+        .and_then(|p| load_manifest(index_dir, &p.manifest));
+    // Without a manifest we cannot know what the documents are: start over.
+    let trusted = old.is_some() || fresh;
+    let old = old.unwrap_or_default();
+    let retag_all = opts.full || !trusted || old.tagging != TAGGING_VERSION || old.format != INDEX_FORMAT;
+    if retag_all && !fresh {
+        writer.delete_all_documents()?;
+    }
+    let prior = if retag_all { Manifest::default() } else { old.clone() };
+    let previously_indexed: HashSet<String> = old
+        .files
+        .values()
+        .flat_map(|f| f.records.iter().map(|r| r.content.clone()))
+        .collect();
+    let mut indexed: HashSet<String> = prior
+        .files
+        .values()
+        .flat_map(|f| f.records.iter().map(|r| r.content.clone()))
+        .collect();
+    indexed.extend(prior.orphans.iter().cloned());
+    let affected = if !retag_all && old.config != config {
+        let forms = changed_surfaces(&old.config, &config);
+        AhoCorasick::new(&forms).ok()
+    } else {
+        None
+    };
+    let read_all = affected.is_some();
+
+    let mut run = Run {
+        dir: index_dir,
+        fields,
+        writer,
+        orphans: prior.orphans.clone(),
+        prior,
+        config,
+        indexed,
+        indexed_now: HashMap::new(),
+        first_seen: HashMap::new(),
+        new_files: BTreeMap::new(),
+        pending: Vec::new(),
+        since_commit: 0,
+        retagged: 0,
+        previously_indexed,
+        affected,
+        batch: opts.batch.max(1),
+        warnings: Vec::new(),
+        on_warning: opts.on_warning,
+    };
+
+    let mut walk_warnings = Vec::new();
+    let files = list_files(corpus, &mut walk_warnings)?;
+    for w in walk_warnings {
+        run.warn(w.location, w.message);
+    }
+    let metas: Vec<Option<std::fs::Metadata>> = files.iter().map(|f| std::fs::metadata(f).ok()).collect();
+    let bytes_total: u64 = metas.iter().flatten().map(|m| m.len()).sum();
+    let mut bytes_done = 0u64;
+
+    for (file, meta) in files.iter().zip(metas) {
+        let rel = display_path(corpus, file);
+        let old_state = run.prior.files.get(&rel).cloned();
+        let Some(meta) = meta else {
+            run.warn(rel.clone(), "cannot read: it vanished or is not accessible".into());
+            if let Some(s) = old_state {
+                run.keep(&rel, s);
+            }
+            continue;
+        };
+        let (size, mtime) = (meta.len(), mtime_ns(&meta));
+        bytes_done += size;
+        if let Some(p) = opts.progress {
+            p(bytes_done, bytes_total);
+        }
+        if let Some(s) = &old_state {
+            if !read_all && s.size == size && s.mtime == mtime && !s.hash.is_empty() {
+                run.keep(&rel, s.clone());
+                continue;
+            }
+        }
+        if size > opts.max_file_bytes {
+            run.warn(
+                rel.clone(),
+                format!("skipped: {size} bytes is over the {}-byte limit", opts.max_file_bytes),
+            );
+            if let Some(s) = old_state {
+                run.keep(&rel, s);
+            }
+            continue;
+        }
+        let bytes = match std::fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                // Keep what was indexed: the file may come back.
+                run.warn(rel.clone(), format!("cannot read: {e}"));
+                if let Some(s) = old_state {
+                    run.keep(&rel, s);
+                }
+                continue;
+            }
+        };
+        let hash = content_hash(&bytes);
+        if let Some(s) = &old_state {
+            if !read_all && s.hash == hash {
+                let mut s = s.clone();
+                s.mtime = mtime;
+                run.keep(&rel, s);
+                continue;
+            }
+        }
+        if let Some(s) = &old_state {
+            // What this file held may now be unreferenced; decided at the end.
+            run.orphans.extend(s.records.iter().map(|r| r.content.clone()));
+        }
+        let mut state = FileState {
+            size,
+            mtime,
+            hash: String::new(),
+            records: Vec::new(),
+        };
+        if bytes.iter().take(8192).any(|&b| b == 0) {
+            run.warn(rel.clone(), "skipped: binary file".into());
+            state.hash = hash;
+            run.new_files.insert(rel, state);
+            continue;
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                run.warn(rel.clone(), "invalid UTF-8, decoded with replacement characters".into());
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            }
+        };
+        match Format::of(file) {
+            Some(Format::Text) => {
+                let article = parse_txt(&rel, &text);
+                if article.paragraphs.is_empty() {
+                    run.warn(rel.clone(), "skipped: no text".into());
+                } else {
+                    let content = content_hash(text.trim_end().as_bytes());
+                    let primary = run.offer(article, &content, &rel)?;
+                    state.records.push(Record {
+                        key: String::new(),
+                        content,
+                        primary,
+                    });
+                }
+            }
+            Some(Format::JsonLines) => {
+                let mut keys_seen: HashSet<String> = HashSet::new();
+                for (i, line) in text.lines().enumerate() {
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let article = match parse_json_record(&rel, i + 1, line) {
+                        Ok(a) if !a.paragraphs.is_empty() => a,
+                        Ok(_) => {
+                            run.warn(format!("{rel}:{}", i + 1), "skipped: empty body".into());
+                            continue;
+                        }
+                        Err(msg) => {
+                            run.warn(format!("{rel}:{}", i + 1), msg);
+                            continue;
+                        }
+                    };
+                    let content = content_hash(line.trim().as_bytes());
+                    let has_id = !article.id.starts_with(&format!("{rel}:"));
+                    let mut key = if has_id {
+                        article.id.clone()
+                    } else {
+                        format!("line-{}", &content[..16])
+                    };
+                    if !keys_seen.insert(key.clone()) {
+                        key = format!("{key}@{}", i + 1);
+                        keys_seen.insert(key.clone());
+                    }
+                    let loc = location(&rel, &key);
+                    let primary = run.offer(article, &content, &loc)?;
+                    state.records.push(Record {
+                        key,
+                        content,
+                        primary,
+                    });
+                    if run.since_commit >= run.batch {
+                        // Commit mid-file: the file counts as partly done
+                        // and keeps its old records referenced.
+                        let mut partial = state.clone();
+                        if let Some(s) = &old_state {
+                            partial.records.extend(s.records.iter().cloned());
+                        }
+                        run.maybe_commit(Some((&rel, partial)))?;
+                    }
+                }
+            }
+            None => {}
+        }
+        state.hash = hash;
+        run.new_files.insert(rel, state);
+        run.maybe_commit(None)?;
+    }
+    run.flush()?;
+
+    // Files gone from the corpus.
+    let gone: Vec<String> = run
+        .prior
+        .files
+        .keys()
+        .filter(|k| !run.new_files.contains_key(*k))
+        .cloned()
+        .collect();
+    for path in &gone {
+        if let Some(s) = run.prior.files.get(path) {
+            let contents: Vec<String> = s.records.iter().map(|r| r.content.clone()).collect();
+            run.orphans.extend(contents);
+        }
+    }
+    // Final locations of every content, in corpus order.
+    let mut locations: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut where_is: HashMap<String, (String, String)> = HashMap::new();
+    for (path, state) in &run.new_files {
+        for r in &state.records {
+            let loc = location(path, &r.key);
+            locations.entry(r.content.clone()).or_default().push(loc.clone());
+            where_is.insert(loc.clone(), (path.clone(), r.key.clone()));
+            order.push((r.content.clone(), loc));
+        }
+    }
+    // Delete what nothing references any more.
+    let orphans = std::mem::take(&mut run.orphans);
+    for content in &orphans {
+        if !locations.contains_key(content) && run.indexed.contains(content) {
+            run.writer
+                .delete_term(Term::from_field_text(fields.key, content));
+            run.indexed.remove(content);
+        }
+    }
+    // Exactly one location per content carries its documents. Where the one
+    // that did is gone, index the content again from its first location.
+    let mut carrier: HashMap<String, String> = run.indexed_now.clone();
+    for (path, state) in &run.new_files {
+        for r in &state.records {
+            if r.primary {
+                carrier
+                    .entry(r.content.clone())
+                    .or_insert_with(|| location(path, &r.key));
+            }
+        }
+    }
+    let mut reindex: Vec<(String, String)> = Vec::new();
+    for (content, loc) in &order {
+        if !carrier.contains_key(content) {
+            carrier.insert(content.clone(), loc.clone());
+            reindex.push((content.clone(), loc.clone()));
+        }
+    }
+    for (content, loc) in &reindex {
+        let Some((path, key)) = where_is.get(loc) else {
+            continue;
+        };
+        if let Some(article) = reread(corpus, path, key, content) {
+            if run.indexed.contains(content) {
+                run.writer
+                    .delete_term(Term::from_field_text(fields.key, content));
+            }
+            run.pending.push(Pending {
+                article,
+                content: content.clone(),
+            });
+            run.indexed.insert(content.clone());
+        }
+    }
+    for (path, state) in run.new_files.iter_mut() {
+        for r in state.records.iter_mut() {
+            r.primary = carrier.get(&r.content) == Some(&location(path, &r.key));
+        }
+    }
+    let duplicates: BTreeMap<String, Vec<String>> = locations
+        .iter()
+        .filter(|(_, l)| l.len() > 1)
+        .map(|(c, l)| (c.clone(), l.clone()))
+        .collect();
+    let manifest = Manifest {
+        format: INDEX_FORMAT.into(),
+        tagging: TAGGING_VERSION.into(),
+        config: run.config.clone(),
+        files: run.new_files.clone(),
+        orphans: BTreeSet::new(),
+    };
+    run.commit(&manifest, duplicates)?;
+    run.writer.wait_merging_threads()?;
+
+    // Counts per location, against the last complete state.
+    let old_locs: HashMap<String, String> = old
+        .files
+        .iter()
+        .flat_map(|(p, s)| s.records.iter().map(move |r| (location(p, &r.key), r.content.clone())))
+        .collect();
+    let mut summary = Summary {
+        corpus: corpus.to_path_buf(),
+        index: index_dir.to_path_buf(),
+        files: manifest.files.len(),
+        retagged: run.retagged,
+        ..Summary::default()
+    };
+    let mut new_locs: HashSet<String> = HashSet::new();
+    for (content, loc) in &order {
+        summary.articles += 1;
+        new_locs.insert(loc.clone());
+        match old_locs.get(loc) {
+            None => summary.added += 1,
+            Some(c) if c == content => summary.unchanged += 1,
+            Some(_) => summary.updated += 1,
+        }
+        if carrier.get(content) != Some(loc) {
+            summary.duplicates += 1;
+        }
+    }
+    summary.removed = old_locs.keys().filter(|l| !new_locs.contains(*l)).count();
+    let (paragraphs, speakers, entities) = counts(&index, &fields)?;
+    summary.paragraphs = paragraphs;
+    summary.speakers = speakers;
+    summary.entities = entities;
+    summary.warning_count = run.warnings.len();
+    summary.warnings = run.warnings;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Reads the article of `path` (and `key`, for a `.jsonl` record) again,
+/// if it still has the expected content.
+fn reread(corpus: &Path, path: &str, key: &str, content: &str) -> Option<Article> {
+    let bytes = std::fs::read(corpus.join(path)).ok()?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if key.is_empty() {
+        return (content_hash(text.trim_end().as_bytes()) == content).then(|| parse_txt(path, &text));
+    }
+    text.lines().enumerate().find_map(|(i, line)| {
+        (content_hash(line.trim().as_bytes()) == content)
+            .then(|| parse_json_record(path, i + 1, line).ok())
+            .flatten()
+    })
+}
+
+/// Paragraphs, distinct speakers and distinct entities in the index.
+fn counts(index: &Index, fields: &Fields) -> Result<(u64, usize, usize)> {
+    let reader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let speakers = crate::search::facet_values(&searcher, fields.speaker)?.len();
+    let entities = crate::search::facet_values(&searcher, fields.entity)?.len();
+    Ok((searcher.num_docs(), speakers, entities))
+}
+
+/// A cheap fingerprint of the corpus (paths, sizes, times), for `--watch`.
+pub fn fingerprint(corpus: &Path) -> u64 {
+    let mut ignored = Vec::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    if let Ok(files) = list_files(corpus, &mut ignored) {
+        for f in files {
+            h.update(f.to_string_lossy().as_bytes());
+            if let Ok(m) = std::fs::metadata(&f) {
+                h.update(&m.len().to_le_bytes());
+                h.update(&mtime_ns(&m).to_le_bytes());
+            }
+        }
+    }
+    if let Ok(m) = std::fs::metadata(crate::config::path_for(corpus)) {
+        h.update(&mtime_ns(&m).to_le_bytes());
+        h.update(&m.len().to_le_bytes());
+    }
+    h.digest()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_surfaces_lists_what_differs() {
+        let a = vec![UserEntry {
+            name: "Jane Doe".into(),
+            kind: None,
+            aliases: vec!["J. Doe".into()],
+        }];
+        let mut b = a.clone();
+        b[0].aliases.push("JD".into());
+        let c = changed_surfaces(&a, &b);
+        assert!(c.contains(&"JD".to_string()));
+        assert!(c.contains(&"Jane Doe".to_string()));
+        assert!(changed_surfaces(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn locations_name_jsonl_records() {
+        assert_eq!(location("a.txt", ""), "a.txt");
+        assert_eq!(location("f.jsonl", "x1"), "f.jsonl:x1");
+    }
+}
