@@ -11,7 +11,9 @@ fn fnv1a(hash: &mut u64, bytes: &[u8]) {
 }
 
 fn visit(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -28,7 +30,12 @@ fn main() {
         println!("cargo:rerun-if-changed={dir}");
         visit(Path::new(dir), &mut files);
     }
-    for f in ["src/article.rs", "src/gazetteer.rs", "src/text.rs", "src/tokenizer.rs"] {
+    for f in [
+        "src/article.rs",
+        "src/gazetteer.rs",
+        "src/text.rs",
+        "src/tokenizer.rs",
+    ] {
         println!("cargo:rerun-if-changed={f}");
         files.push(f.into());
     }

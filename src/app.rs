@@ -151,7 +151,10 @@ fn run_index(args: &IndexArgs) -> anyhow::Result<Found> {
         watch(loc, &opts, &report)?;
     }
     if args.strict && summary.warning_count > 0 {
-        anyhow::bail!("{} file(s) could not be indexed (--strict)", summary.warning_count);
+        anyhow::bail!(
+            "{} file(s) could not be indexed (--strict)",
+            summary.warning_count
+        );
     }
     Ok(Found::Yes)
 }

@@ -212,6 +212,11 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub explain: bool,
     /// Corpus whose newsgrep.toml (if any) adds entities and aliases.
-    #[arg(long, env = "NEWSGREP_CORPUS", default_value = "corpus", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "NEWSGREP_CORPUS",
+        default_value = "corpus",
+        value_name = "DIR"
+    )]
     pub corpus: PathBuf,
 }

@@ -55,8 +55,14 @@ pub fn load(corpus: &Path) -> Result<Vec<UserEntry>> {
 fn parse(text: &str) -> std::result::Result<Vec<UserEntry>, String> {
     let file: File = toml::from_str(text).map_err(|e| {
         // toml's messages span several lines; the first says what is wrong.
-        e.message().lines().next().unwrap_or("invalid TOML").to_string()
-            + &e.span().map(|s| format!(" (at byte {})", s.start)).unwrap_or_default()
+        e.message()
+            .lines()
+            .next()
+            .unwrap_or("invalid TOML")
+            .to_string()
+            + &e.span()
+                .map(|s| format!(" (at byte {})", s.start))
+                .unwrap_or_default()
     })?;
     for e in &file.entity {
         if e.name.trim().is_empty() {

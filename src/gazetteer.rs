@@ -130,7 +130,10 @@ impl Gazetteer {
         let shipped = Gazetteer::shipped_kinds();
         let mut capital_of: HashMap<String, String> = HashMap::new();
         for u in user {
-            let Some(kind) = u.kind.or_else(|| shipped.get(&u.name.to_lowercase()).copied()) else {
+            let Some(kind) = u
+                .kind
+                .or_else(|| shipped.get(&u.name.to_lowercase()).copied())
+            else {
                 continue;
             };
             push(u.name.clone(), &u.name, kind, Origin::User, false);

@@ -113,7 +113,8 @@ pub fn open(dir: &Path) -> Result<(Index, Fields, Payload)> {
     if !exists(dir) {
         return Err(Error::IndexMissing(dir.to_path_buf()));
     }
-    let index = Index::open_in_dir(dir).map_err(|e| Error::NotAnIndex(dir.to_path_buf(), e.to_string()))?;
+    let index =
+        Index::open_in_dir(dir).map_err(|e| Error::NotAnIndex(dir.to_path_buf(), e.to_string()))?;
     let (expected, fields) = schema();
     let outdated = |found: String| Error::IndexOutdated {
         path: dir.to_path_buf(),
@@ -176,7 +177,13 @@ fn remove_index_files(dir: &Path) -> Result<()> {
             || name == ".managed.json"
             || name.starts_with("newsgrep-manifest-")
             || [
-                ".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del",
+                ".idx",
+                ".pos",
+                ".term",
+                ".store",
+                ".fast",
+                ".fieldnorm",
+                ".del",
             ]
             .iter()
             .any(|ext| name.ends_with(ext));

@@ -8,9 +8,9 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use crate::cli::ColorChoice;
-use crate::update::Summary;
 use crate::search::{FacetCount, Results, UnknownFilter};
 use crate::tagging::TaggedArticle;
+use crate::update::Summary;
 
 /// ANSI styles; empty strings when colour is off.
 #[derive(Debug, Clone, Copy)]
@@ -224,7 +224,11 @@ pub fn summary_text(s: &Summary) -> String {
         if s.files == 1 { "" } else { "s" },
     ));
     if s.duplicates > 0 {
-        line.push_str(&format!(" ({} exact duplicate{} indexed once)", s.duplicates, if s.duplicates == 1 { "" } else { "s" }));
+        line.push_str(&format!(
+            " ({} exact duplicate{} indexed once)",
+            s.duplicates,
+            if s.duplicates == 1 { "" } else { "s" }
+        ));
     }
     line.push_str(&format!(
         ", {} paragraphs, {} speakers, {} entities; {:.2} s.",

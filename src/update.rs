@@ -258,7 +258,11 @@ impl Run<'_> {
         }
     }
 
-    fn commit(&mut self, manifest: &Manifest, duplicates: BTreeMap<String, Vec<String>>) -> Result<()> {
+    fn commit(
+        &mut self,
+        manifest: &Manifest,
+        duplicates: BTreeMap<String, Vec<String>>,
+    ) -> Result<()> {
         self.flush()?;
         let name = write_manifest(self.dir, manifest)?;
         let payload = serde_json::to_string(&Payload {
@@ -293,8 +297,7 @@ impl Run<'_> {
         }
         self.first_seen.insert(content.to_string(), loc.to_string());
         let affected = self.affected.as_ref().is_some_and(|ac| {
-            ac.is_match(&article.title)
-                || article.paragraphs.iter().any(|p| ac.is_match(&p.text))
+            ac.is_match(&article.title) || article.paragraphs.iter().any(|p| ac.is_match(&p.text))
         });
         if self.indexed.contains(content) && !affected {
             return Ok(false);
@@ -307,7 +310,8 @@ impl Run<'_> {
             self.retagged += 1;
         }
         self.indexed.insert(content.to_string());
-        self.indexed_now.insert(content.to_string(), loc.to_string());
+        self.indexed_now
+            .insert(content.to_string(), loc.to_string());
         self.pending.push(Pending {
             article,
             content: content.to_string(),
@@ -349,7 +353,11 @@ fn changed_surfaces(old: &[UserEntry], new: &[UserEntry]) -> Vec<String> {
         .filter(|(k, v)| b.get(*k) != Some(v))
         .map(|(k, _)| k.clone())
         .collect();
-    out.extend(b.iter().filter(|(k, v)| a.get(*k) != Some(v)).map(|(k, _)| k.clone()));
+    out.extend(
+        b.iter()
+            .filter(|(k, v)| a.get(*k) != Some(v))
+            .map(|(k, _)| k.clone()),
+    );
     out.sort();
     out.dedup();
     out
@@ -372,11 +380,22 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     // Without a manifest we cannot know what the documents are: start over.
     let trusted = old.is_some() || fresh;
     let old = old.unwrap_or_default();
-    let retag_all = opts.full || !trusted || old.tagging != TAGGING_VERSION || old.format != INDEX_FORMAT;
+    let payload_current = old_payload
+        .as_ref()
+        .is_none_or(|p| p.tagging == TAGGING_VERSION && p.format == INDEX_FORMAT);
+    let retag_all = opts.full
+        || !trusted
+        || !payload_current
+        || old.tagging != TAGGING_VERSION
+        || old.format != INDEX_FORMAT;
     if retag_all && !fresh {
         writer.delete_all_documents()?;
     }
-    let prior = if retag_all { Manifest::default() } else { old.clone() };
+    let prior = if retag_all {
+        Manifest::default()
+    } else {
+        old.clone()
+    };
     let previously_indexed: HashSet<String> = old
         .files
         .values()
@@ -422,7 +441,8 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     for w in walk_warnings {
         run.warn(w.location, w.message);
     }
-    let metas: Vec<Option<std::fs::Metadata>> = files.iter().map(|f| std::fs::metadata(f).ok()).collect();
+    let metas: Vec<Option<std::fs::Metadata>> =
+        files.iter().map(|f| std::fs::metadata(f).ok()).collect();
     let bytes_total: u64 = metas.iter().flatten().map(|m| m.len()).sum();
     let mut bytes_done = 0u64;
 
@@ -430,7 +450,10 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         let rel = display_path(corpus, file);
         let old_state = run.prior.files.get(&rel).cloned();
         let Some(meta) = meta else {
-            run.warn(rel.clone(), "cannot read: it vanished or is not accessible".into());
+            run.warn(
+                rel.clone(),
+                "cannot read: it vanished or is not accessible".into(),
+            );
             if let Some(s) = old_state {
                 run.keep(&rel, s);
             }
@@ -450,7 +473,10 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         if size > opts.max_file_bytes {
             run.warn(
                 rel.clone(),
-                format!("skipped: {size} bytes is over the {}-byte limit", opts.max_file_bytes),
+                format!(
+                    "skipped: {size} bytes is over the {}-byte limit",
+                    opts.max_file_bytes
+                ),
             );
             if let Some(s) = old_state {
                 run.keep(&rel, s);
@@ -479,7 +505,8 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         }
         if let Some(s) = &old_state {
             // What this file held may now be unreferenced; decided at the end.
-            run.orphans.extend(s.records.iter().map(|r| r.content.clone()));
+            run.orphans
+                .extend(s.records.iter().map(|r| r.content.clone()));
         }
         let mut state = FileState {
             size,
@@ -496,7 +523,10 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         let text = match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(e) => {
-                run.warn(rel.clone(), "invalid UTF-8, decoded with replacement characters".into());
+                run.warn(
+                    rel.clone(),
+                    "invalid UTF-8, decoded with replacement characters".into(),
+                );
                 String::from_utf8_lossy(e.as_bytes()).into_owned()
             }
         };
@@ -590,7 +620,10 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     for (path, state) in &run.new_files {
         for r in &state.records {
             let loc = location(path, &r.key);
-            locations.entry(r.content.clone()).or_default().push(loc.clone());
+            locations
+                .entry(r.content.clone())
+                .or_default()
+                .push(loc.clone());
             where_is.insert(loc.clone(), (path.clone(), r.key.clone()));
             order.push((r.content.clone(), loc));
         }
@@ -663,7 +696,11 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     let old_locs: HashMap<String, String> = old
         .files
         .iter()
-        .flat_map(|(p, s)| s.records.iter().map(move |r| (location(p, &r.key), r.content.clone())))
+        .flat_map(|(p, s)| {
+            s.records
+                .iter()
+                .map(move |r| (location(p, &r.key), r.content.clone()))
+        })
         .collect();
     let mut summary = Summary {
         corpus: corpus.to_path_buf(),
@@ -702,7 +739,8 @@ fn reread(corpus: &Path, path: &str, key: &str, content: &str) -> Option<Article
     let bytes = std::fs::read(corpus.join(path)).ok()?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     if key.is_empty() {
-        return (content_hash(text.trim_end().as_bytes()) == content).then(|| parse_txt(path, &text));
+        return (content_hash(text.trim_end().as_bytes()) == content)
+            .then(|| parse_txt(path, &text));
     }
     text.lines().enumerate().find_map(|(i, line)| {
         (content_hash(line.trim().as_bytes()) == content)

@@ -291,7 +291,10 @@ fn index_prints_a_summary_and_honours_the_environment() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("2 added") && out.contains("2 articles in 2 files"), "{out}");
+    assert!(
+        out.contains("2 added") && out.contains("2 articles in 2 files"),
+        "{out}"
+    );
     assert!(
         out.contains("speakers") && out.contains("entities"),
         "{out}"

@@ -178,8 +178,14 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
                 let Some(country) = g.lookup(&e.name).and_then(|x| x.country.clone()) else {
                     continue;
                 };
-                let speaks = speakers.iter().any(|s| s.kind == SpeakerKind::Org && s.name == country);
-                if speaks && !entities.iter().any(|x| x.kind == EntityKind::Place && x.name == country) {
+                let speaks = speakers
+                    .iter()
+                    .any(|s| s.kind == SpeakerKind::Org && s.name == country);
+                if speaks
+                    && !entities
+                        .iter()
+                        .any(|x| x.kind == EntityKind::Place && x.name == country)
+                {
                     entities.push(Entity {
                         name: country,
                         kind: EntityKind::Place,

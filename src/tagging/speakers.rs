@@ -884,7 +884,12 @@ fn speaker_from_run(
             let country = (kind == EntityKind::Place)
                 .then(|| g.lookup(&canonical).and_then(|e| e.country.clone()))
                 .flatten();
-            Some((country.unwrap_or(canonical), SpeakerKind::Org, None, Gender::Unknown))
+            Some((
+                country.unwrap_or(canonical),
+                SpeakerKind::Org,
+                None,
+                Gender::Unknown,
+            ))
         }
         NameClass::Person { name_start, gender } => {
             let name = person_name(words, name_start, run.end);
