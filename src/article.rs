@@ -351,10 +351,11 @@ static AUTHOR_BIO: LazyLock<Regex> = LazyLock::new(|| {
 pub fn classify(text: &str) -> ParagraphKind {
     let folded = fold(text);
     let t = folded.trim();
-    if t.is_empty() || BOILERPLATE_LINE.is_match(t) {
+    // Page chrome and credits are short; long paragraphs skip the patterns.
+    if t.is_empty() || (t.len() <= 300 && BOILERPLATE_LINE.is_match(t)) {
         return ParagraphKind::Boilerplate;
     }
-    if AUTHOR_BIO.is_match(t) && word_count(t) <= 80 && !t.contains('"') {
+    if t.len() <= 600 && !t.contains('"') && word_count(t) <= 80 && AUTHOR_BIO.is_match(t) {
         return ParagraphKind::Boilerplate;
     }
     if is_heading(t) {

@@ -5,8 +5,11 @@
 //! organisations, weapon systems) go into a single Aho-Corasick automaton so
 //! a paragraph is scanned once, whatever the size of the lists.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, LazyLock, RwLock};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{LazyLock, Mutex};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -128,7 +131,7 @@ impl Gazetteer {
             });
         };
         let shipped = Gazetteer::shipped_kinds();
-        let mut capital_of: HashMap<String, String> = HashMap::new();
+        let mut capital_of: HashMap<String, String> = HashMap::default();
         for u in user {
             let Some(kind) = u
                 .kind
@@ -201,7 +204,7 @@ impl Gazetteer {
             .build(&patterns)
             .expect("gazetteer automaton builds");
 
-        let mut first_names = HashMap::new();
+        let mut first_names = HashMap::default();
         for row in tsv_rows(FIRST_NAMES) {
             let g = match row.get(1).copied() {
                 Some("m") => Gender::Male,
@@ -220,7 +223,7 @@ impl Gazetteer {
             .map(|t| t.split_whitespace().count())
             .max()
             .unwrap_or(1);
-        let mut by_surface = HashMap::new();
+        let mut by_surface = HashMap::default();
         for (i, e) in entries.iter().enumerate() {
             by_surface.entry(e.surface.to_lowercase()).or_insert(i);
             by_surface.entry(e.canonical.to_lowercase()).or_insert(i);
@@ -317,7 +320,7 @@ impl Gazetteer {
     /// Canonical names of the shipped lists with their kinds, so a user entry
     /// that only adds aliases to "United States" needs no kind.
     fn shipped_kinds() -> HashMap<String, EntityKind> {
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         for (data, kind) in [
             (COUNTRIES, EntityKind::Place),
             (US_STATES, EntityKind::Place),
@@ -333,27 +336,43 @@ impl Gazetteer {
     }
 }
 
-static SHIPPED: LazyLock<Arc<Gazetteer>> = LazyLock::new(|| Arc::new(Gazetteer::build(&[])));
-static ACTIVE: RwLock<Option<Arc<Gazetteer>>> = RwLock::new(None);
+static SHIPPED: LazyLock<Gazetteer> = LazyLock::new(|| Gazetteer::build(&[]));
+/// The gazetteer with the user's entries, once installed. Tagging asks for
+/// the gazetteer in its inner loops, so this is a plain pointer read.
+static ACTIVE: AtomicPtr<Gazetteer> = AtomicPtr::new(std::ptr::null_mut());
+/// The user entries behind `ACTIVE`, to skip rebuilding for the same list.
+static ACTIVE_ENTRIES: Mutex<Vec<UserEntry>> = Mutex::new(Vec::new());
 
 /// The gazetteer in use: the shipped lists, plus the user's entries once
 /// [`use_user_entries`] has installed them.
-pub fn gazetteer() -> Arc<Gazetteer> {
-    if let Ok(active) = ACTIVE.read() {
-        if let Some(g) = active.as_ref() {
-            return Arc::clone(g);
-        }
+pub fn gazetteer() -> &'static Gazetteer {
+    let p = ACTIVE.load(Ordering::Acquire);
+    if p.is_null() {
+        &SHIPPED
+    } else {
+        // SAFETY: non-null values come from `Box::leak` in
+        // `use_user_entries` and are never freed.
+        unsafe { &*p }
     }
-    Arc::clone(&SHIPPED)
 }
 
 /// Installs the user's entries for every later tagging and lookup in this
-/// process (an empty list goes back to the shipped lists).
+/// process (an empty list goes back to the shipped lists). Each distinct
+/// list is built once and kept for the life of the process.
 pub fn use_user_entries(user: &[UserEntry]) {
-    let g = (!user.is_empty()).then(|| Arc::new(Gazetteer::build(user)));
-    if let Ok(mut active) = ACTIVE.write() {
-        *active = g;
+    let Ok(mut current) = ACTIVE_ENTRIES.lock() else {
+        return;
+    };
+    if current.as_slice() == user {
+        return;
     }
+    let p = if user.is_empty() {
+        std::ptr::null_mut()
+    } else {
+        Box::leak(Box::new(Gazetteer::build(user))) as *mut Gazetteer
+    };
+    ACTIVE.store(p, Ordering::Release);
+    *current = user.to_vec();
 }
 
 #[cfg(test)]

@@ -49,6 +49,9 @@ pub fn is_single_quote(c: char) -> bool {
 /// The result has the same number of *characters* as the input, so a
 /// character index found in the folded text is valid in the original.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() && !s.contains(['\t', '`']) {
+        return s.to_string();
+    }
     s.chars()
         .map(|c| {
             if is_double_quote(c) {

@@ -334,6 +334,114 @@ impl Run<'_> {
     }
 }
 
+/// Hash of a file read in chunks, and its first 8 KB (to spot binaries).
+fn stream_hash(file: &Path) -> std::io::Result<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(file)?;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut head = Vec::new();
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        if head.len() < 8192 {
+            head.extend_from_slice(&buf[..n.min(8192 - head.len())]);
+        }
+        h.update(&buf[..n]);
+    }
+    Ok((format!("{:032x}", h.digest128()), head))
+}
+
+/// Streams a JSON-lines file record by record into `state`.
+fn read_jsonl(
+    run: &mut Run,
+    file: &Path,
+    rel: &str,
+    state: &mut FileState,
+    old_state: Option<&FileState>,
+    max_record_bytes: u64,
+) -> Result<()> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(file)?);
+    let mut keys_seen: HashSet<String> = HashSet::new();
+    let mut raw = Vec::new();
+    let mut line_no = 0;
+    let mut warned_utf8 = false;
+    loop {
+        raw.clear();
+        if reader.read_until(b'\n', &mut raw)? == 0 {
+            break;
+        }
+        line_no += 1;
+        let at = format!("{rel}:{line_no}");
+        if raw.len() as u64 > max_record_bytes {
+            run.warn(
+                at,
+                format!("skipped: record over the {max_record_bytes}-byte limit"),
+            );
+            continue;
+        }
+        let line = match std::str::from_utf8(&raw) {
+            Ok(l) => std::borrow::Cow::Borrowed(l),
+            Err(_) => {
+                if !warned_utf8 {
+                    run.warn(
+                        at.clone(),
+                        "invalid UTF-8, decoded with replacement characters".into(),
+                    );
+                    warned_utf8 = true;
+                }
+                String::from_utf8_lossy(&raw)
+            }
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let article = match parse_json_record(rel, line_no, line) {
+            Ok(a) if !a.paragraphs.is_empty() => a,
+            Ok(_) => {
+                run.warn(at, "skipped: empty body".into());
+                continue;
+            }
+            Err(msg) => {
+                run.warn(at, msg);
+                continue;
+            }
+        };
+        let content = content_hash(line.as_bytes());
+        let has_id = !article.id.starts_with(&format!("{rel}:"));
+        let mut key = if has_id {
+            article.id.clone()
+        } else {
+            format!("line-{}", &content[..16])
+        };
+        if !keys_seen.insert(key.clone()) {
+            key = format!("{key}@{line_no}");
+            keys_seen.insert(key.clone());
+        }
+        let loc = location(rel, &key);
+        let primary = run.offer(article, &content, &loc)?;
+        state.records.push(Record {
+            key,
+            content,
+            primary,
+        });
+        if run.since_commit >= run.batch {
+            // Commit mid-file: the file counts as partly done and keeps
+            // its old records referenced until it is read to the end.
+            let mut partial = state.clone();
+            if let Some(s) = old_state {
+                partial.records.extend(s.records.iter().cloned());
+            }
+            run.maybe_commit(Some((rel, partial)))?;
+        }
+    }
+    Ok(())
+}
+
 /// Surface forms whose entries differ between two configurations.
 fn changed_surfaces(old: &[UserEntry], new: &[UserEntry]) -> Vec<String> {
     let forms = |entries: &[UserEntry]| -> BTreeMap<String, String> {
@@ -470,7 +578,11 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
                 continue;
             }
         }
-        if size > opts.max_file_bytes {
+        let format = Format::of(file);
+        // A .jsonl file is a container: the size limit applies to each
+        // record, and the file is streamed, never held whole in memory.
+        let jsonl = format == Some(Format::JsonLines);
+        if !jsonl && size > opts.max_file_bytes {
             run.warn(
                 rel.clone(),
                 format!(
@@ -483,8 +595,16 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
             }
             continue;
         }
-        let bytes = match std::fs::read(file) {
-            Ok(b) => b,
+        let read = if jsonl {
+            stream_hash(file).map(|(hash, head)| (hash, head, None))
+        } else {
+            std::fs::read(file).map(|b| {
+                let head = b.iter().take(8192).copied().collect::<Vec<u8>>();
+                (content_hash(&b), head, Some(b))
+            })
+        };
+        let (hash, head, bytes) = match read {
+            Ok(r) => r,
             Err(e) => {
                 // Keep what was indexed: the file may come back.
                 run.warn(rel.clone(), format!("cannot read: {e}"));
@@ -494,7 +614,6 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
                 continue;
             }
         };
-        let hash = content_hash(&bytes);
         if let Some(s) = &old_state {
             if !read_all && s.hash == hash {
                 let mut s = s.clone();
@@ -514,24 +633,24 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
             hash: String::new(),
             records: Vec::new(),
         };
-        if bytes.iter().take(8192).any(|&b| b == 0) {
+        if head.contains(&0) {
             run.warn(rel.clone(), "skipped: binary file".into());
             state.hash = hash;
             run.new_files.insert(rel, state);
             continue;
         }
-        let text = match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => {
-                run.warn(
-                    rel.clone(),
-                    "invalid UTF-8, decoded with replacement characters".into(),
-                );
-                String::from_utf8_lossy(e.as_bytes()).into_owned()
-            }
-        };
-        match Format::of(file) {
-            Some(Format::Text) => {
+        match (format, bytes) {
+            (Some(Format::Text), Some(bytes)) => {
+                let text = match String::from_utf8(bytes) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        run.warn(
+                            rel.clone(),
+                            "invalid UTF-8, decoded with replacement characters".into(),
+                        );
+                        String::from_utf8_lossy(e.as_bytes()).into_owned()
+                    }
+                };
                 let article = parse_txt(&rel, &text);
                 if article.paragraphs.is_empty() {
                     run.warn(rel.clone(), "skipped: no text".into());
@@ -545,53 +664,22 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
                     });
                 }
             }
-            Some(Format::JsonLines) => {
-                let mut keys_seen: HashSet<String> = HashSet::new();
-                for (i, line) in text.lines().enumerate() {
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    let article = match parse_json_record(&rel, i + 1, line) {
-                        Ok(a) if !a.paragraphs.is_empty() => a,
-                        Ok(_) => {
-                            run.warn(format!("{rel}:{}", i + 1), "skipped: empty body".into());
-                            continue;
-                        }
-                        Err(msg) => {
-                            run.warn(format!("{rel}:{}", i + 1), msg);
-                            continue;
-                        }
-                    };
-                    let content = content_hash(line.trim().as_bytes());
-                    let has_id = !article.id.starts_with(&format!("{rel}:"));
-                    let mut key = if has_id {
-                        article.id.clone()
-                    } else {
-                        format!("line-{}", &content[..16])
-                    };
-                    if !keys_seen.insert(key.clone()) {
-                        key = format!("{key}@{}", i + 1);
-                        keys_seen.insert(key.clone());
-                    }
-                    let loc = location(&rel, &key);
-                    let primary = run.offer(article, &content, &loc)?;
-                    state.records.push(Record {
-                        key,
-                        content,
-                        primary,
-                    });
-                    if run.since_commit >= run.batch {
-                        // Commit mid-file: the file counts as partly done
-                        // and keeps its old records referenced.
-                        let mut partial = state.clone();
-                        if let Some(s) = &old_state {
-                            partial.records.extend(s.records.iter().cloned());
-                        }
-                        run.maybe_commit(Some((&rel, partial)))?;
+            (Some(Format::JsonLines), _) => {
+                if let Err(e) = read_jsonl(
+                    &mut run,
+                    file,
+                    &rel,
+                    &mut state,
+                    old_state.as_ref(),
+                    opts.max_file_bytes,
+                ) {
+                    match e {
+                        Error::Io(io) => run.warn(rel.clone(), format!("cannot read: {io}")),
+                        other => return Err(other),
                     }
                 }
             }
-            None => {}
+            _ => {}
         }
         state.hash = hash;
         run.new_files.insert(rel, state);

@@ -11,9 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::names::{
-    capitalised_runs, classify_run, is_not_name, is_org_head, join, person_name, NameClass, People,
-};
+use super::names::{is_not_name, is_org_head, join, person_name, NameClass, People};
 use super::tokens::Word;
 use super::{Entity, EntityKind, Prepared};
 use crate::gazetteer::gazetteer;
@@ -101,6 +99,8 @@ const MILITARY_CONTEXT: &[&str] = &[
     "attack",
     "attacks",
 ];
+static MILITARY_CONTEXT_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| MILITARY_CONTEXT.iter().copied().collect());
 
 /// Designator prefixes that are never weapons, whatever the context.
 const NOT_WEAPON_PREFIXES: &[&str] = &[
@@ -149,6 +149,8 @@ const NOT_WEAPON_PREFIXES: &[&str] = &[
     "ps",
     "xbox",
 ];
+static NOT_WEAPON_PREFIXES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| NOT_WEAPON_PREFIXES.iter().copied().collect());
 
 static DESIGNATOR: LazyLock<Regex> = LazyLock::new(|| {
     // Letters, a hyphen, digits (optionally a variant letter): F-16, MQ-9,
@@ -157,13 +159,21 @@ static DESIGNATOR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("designator regex is valid")
 });
 
-static WEAPON_TYPE: LazyLock<Regex> = LazyLock::new(|| {
-    let modifier = r#"(?:ballistic|cruise|hypersonic|guided|anti-tank|anti-aircraft|anti-ship|anti-missile|surface-to-surface|surface-to-air|air-to-air|air-to-surface|air-to-ground|ship-to-ship|artillery|kamikaze|suicide|attack|mortar|cluster|nuclear|chemical|biological|fighter|stealth|multiple rocket|rocket|tank|sniper|assault|\d{2,3}mm|\d{2,3}-millimeter|\d{2,3}-millimetre)"#;
-    let head = r#"(?:missiles?|rockets?|drones?|shells?|bombs?|warheads?|torpedo(?:es)?|grenades?|launchers?|howitzers?|jets?|bombers?|interceptors?|weapons?|munitions?|rifles?|mines?)"#;
+const WEAPON_MODIFIER: &str = r#"(?:ballistic|cruise|hypersonic|guided|anti-tank|anti-aircraft|anti-ship|anti-missile|surface-to-surface|surface-to-air|air-to-air|air-to-surface|air-to-ground|ship-to-ship|artillery|kamikaze|suicide|attack|mortar|cluster|nuclear|chemical|biological|fighter|stealth|multiple rocket|rocket|tank|sniper|assault|\d{2,3}mm|\d{2,3}-millimeter|\d{2,3}-millimetre)"#;
+
+/// Weapon nouns, found first (a plain DFA search, cheap on every paragraph).
+static WEAPON_HEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(?:missiles?|rockets?|drones?|shells?|bombs?|warheads?|torpedo(?:es)?|grenades?|launchers?|howitzers?|jets?|bombers?|interceptors?|weapons?|munitions?|rifles?|mines?)\b"#)
+        .expect("weapon head regex is valid")
+});
+
+/// The modifiers just before a weapon noun ("122mm and 152mm ", "ballistic "),
+/// matched on a short window that ends where the noun starts.
+static WEAPON_MODIFIERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r#"(?i)\b(?:({modifier})(?:,? and | or )(?:["']?\s*)?)?(?:({modifier})["']?[\s]+["']?)?({head})\b"#
+        r#"(?i)\b(?:({WEAPON_MODIFIER})(?:,? and | or )(?:["']?\s*)?)?({WEAPON_MODIFIER})["']?\s+["']?$"#
     ))
-    .expect("weapon type regex is valid")
+    .expect("weapon modifier regex is valid")
 });
 
 /// Words that make a sentence about a sports club rather than a city.
@@ -204,6 +214,8 @@ pub const SPORTS_CONTEXT: &[&str] = &[
     "scorer",
     "league",
 ];
+pub static SPORTS_CONTEXT_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| SPORTS_CONTEXT.iter().copied().collect());
 
 /// Is the sentence around `start..end` about sport?
 fn sports_sentence(folded: &str, start: usize, end: usize) -> bool {
@@ -215,7 +227,7 @@ fn sports_sentence(folded: &str, start: usize, end: usize) -> bool {
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .any(|w| {
             let w = w.to_lowercase();
-            SPORTS_CONTEXT.contains(&w.as_str())
+            SPORTS_CONTEXT_SET.contains(w.as_str())
         })
 }
 
@@ -248,6 +260,8 @@ const ORG_NOUNS_AFTER: &[&str] = &[
     "regulator",
     "lobby",
 ];
+static ORG_NOUNS_AFTER_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| ORG_NOUNS_AFTER.iter().copied().collect());
 
 /// Prepositions after which an unknown name is a place.
 const LOCATIVES: &[&str] = &[
@@ -261,11 +275,15 @@ const LOCATIVES: &[&str] = &[
     "throughout",
     "around",
 ];
+static LOCATIVES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| LOCATIVES.iter().copied().collect());
 
 /// Weapon heads that name a weapon even without a modifier.
 const BARE_WEAPONS: &[&str] = &[
     "missile", "rocket", "drone", "bomb", "warhead", "torpedo", "grenade", "howitzer",
 ];
+static BARE_WEAPONS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| BARE_WEAPONS.iter().copied().collect());
 
 fn singular(head: &str) -> String {
     let h = head.to_lowercase();
@@ -284,18 +302,26 @@ fn military_nearby(folded: &str, start: usize, end: usize, window: usize) -> boo
         let w = w
             .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
             .to_lowercase();
-        MILITARY_CONTEXT.contains(&w.as_str())
+        MILITARY_CONTEXT_SET.contains(w.as_str())
     })
 }
 
 /// Weapon designators in a text, singular, as written ("Shahed-136").
 pub fn designators(folded: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
+    // Every designator has a hyphen before a digit: most paragraphs have none.
+    if !folded
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'-' && w[1].is_ascii_digit())
+    {
+        return out;
+    }
     for c in DESIGNATOR.captures_iter(folded) {
         let (Some(all), Some(prefix), Some(number)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
-        if NOT_WEAPON_PREFIXES.contains(&prefix.as_str().to_lowercase().as_str()) {
+        if NOT_WEAPON_PREFIXES_SET.contains(prefix.as_str().to_lowercase().as_str()) {
             continue;
         }
         if !military_nearby(folded, all.start(), all.end(), 8) {
@@ -313,28 +339,43 @@ pub fn designators(folded: &str) -> Vec<(usize, usize, String)> {
 /// Weapon types ("ballistic missile", "122mm shell"), canonical lower-case singular.
 pub fn weapon_types(folded: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
-    for c in WEAPON_TYPE.captures_iter(folded) {
-        let Some(all) = c.get(0) else { continue };
-        let head = singular(c.get(3).map_or("", |m| m.as_str()));
-        let inner = c.get(2).map(|m| m.as_str().to_lowercase());
-        let coordinated = c.get(1).map(|m| m.as_str().to_lowercase());
+    for m in WEAPON_HEAD.find_iter(folded) {
+        let word = m.as_str();
+        let head = singular(word);
+        // Up to ~60 bytes before the noun, cut at a character boundary.
+        let mut from = m.start().saturating_sub(60);
+        while !folded.is_char_boundary(from) {
+            from += 1;
+        }
+        let window = &folded[from..m.start()];
+        let caps = WEAPON_MODIFIERS.captures(window);
+        let inner = caps
+            .as_ref()
+            .and_then(|c| c.get(2))
+            .map(|x| x.as_str().to_lowercase());
+        let coordinated = caps
+            .as_ref()
+            .and_then(|c| c.get(1))
+            .map(|x| x.as_str().to_lowercase());
+        let start = caps
+            .as_ref()
+            .and_then(|c| c.get(0))
+            .map_or(m.start(), |x| from + x.start());
         match &inner {
             // A suicide bomber is a person.
-            Some(m) if m == "suicide" && head == "bomber" => {}
-            Some(m) => {
-                // "weapon" and "munition" need a modifier: "nuclear weapon".
-                out.push((all.start(), all.end(), format!("{m} {head}")));
+            Some(md) if md == "suicide" && head == "bomber" => {}
+            Some(md) => {
+                out.push((start, m.end(), format!("{md} {head}")));
                 if let Some(first) = coordinated {
-                    out.push((all.start(), all.end(), format!("{first} {head}")));
+                    out.push((start, m.end(), format!("{first} {head}")));
                 }
             }
-            None if BARE_WEAPONS.contains(&head.as_str()) => {
-                // A lower-case head only: "mine" and "rocket" as verbs or
-                // pronouns are not in BARE_WEAPONS, or need the noun form.
-                let word = c.get(3).map_or("", |m| m.as_str());
-                if word.chars().next().is_some_and(char::is_lowercase) {
-                    out.push((all.start(), all.end(), head));
-                }
+            // "weapon" and "munition" need a modifier ("nuclear weapon"); a
+            // capitalised head is a name or a headline word.
+            None if BARE_WEAPONS_SET.contains(head.as_str())
+                && word.chars().next().is_some_and(char::is_lowercase) =>
+            {
+                out.push((m.start(), m.end(), head));
             }
             None => {}
         }
@@ -367,8 +408,9 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     // Unknown names that contain a list entry ("Manchester United", "Real
     // Madrid") are something else: the entry inside does not count.
     let mut unknown_spans: Vec<(usize, usize)> = Vec::new();
-    for run in capitalised_runs(words) {
-        let class = classify_run(words, &run);
+    for (run, class) in p.names.iter() {
+        let run = run.clone();
+        let class = class.clone();
         if class == NameClass::Unknown && run.len() >= 2 {
             unknown_spans.push((words[run.start].start, words[run.end - 1].end));
         }
@@ -443,7 +485,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                     // "the Biden administration": a government named after its leader.
                     let name = format!("{} administration", words[run.start].text);
                     push(&mut out, EntityKind::Org, name, "name:administration");
-                } else if ORG_NOUNS_AFTER.contains(&next.as_str()) {
+                } else if ORG_NOUNS_AFTER_SET.contains(next) {
                     // "the Mirror newspaper", "the Albanian embassy".
                     let name = if next == "embassy" || next == "government" {
                         format!("{name} {next}")
@@ -451,11 +493,10 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                         name
                     };
                     push(&mut out, EntityKind::Org, name, "name:organisation-noun");
-                } else if ORG_NOUNS_AFTER.contains(&prev.as_str()) && run.len() == 1 && next != "'s"
-                {
+                } else if ORG_NOUNS_AFTER_SET.contains(prev) && run.len() == 1 && next != "'s" {
                     // "agriculture department Defra"
                     push(&mut out, EntityKind::Org, name, "name:organisation-noun");
-                } else if LOCATIVES.contains(&prev.as_str())
+                } else if LOCATIVES_SET.contains(prev)
                     && !g.is_first_name(&words[run.start].text)
                     && !is_org_head(&words[run.end - 1].text)
                     && run.start >= 2

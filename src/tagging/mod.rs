@@ -129,6 +129,7 @@ pub struct Prepared {
     pub kind: ParagraphKind,
     pub folded: String,
     pub words: Vec<tokens::Word>,
+    pub names: names::Names,
 }
 
 /// Tags every paragraph of `article`.
@@ -146,10 +147,12 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
                 }
             }
             let words = tokens::words(&folded);
+            let names = names::Names::of(&words);
             Prepared {
                 kind: p.kind,
                 folded,
                 words,
+                names,
             }
         })
         .collect();

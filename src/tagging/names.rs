@@ -272,6 +272,8 @@ const NOT_NAMES: &[&str] = &[
     "he's",
     "she's",
 ];
+static NOT_NAMES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| NOT_NAMES.iter().copied().collect());
 
 /// Last words that make a run an organisation.
 const ORG_HEADS: &[&str] = &[
@@ -393,6 +395,8 @@ const ORG_HEADS: &[&str] = &[
     "squadron",
     "unit",
 ];
+static ORG_HEADS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| ORG_HEADS.iter().copied().collect());
 
 /// Last words that make a run an event or competition, which is none of
 /// the entity kinds ("Davis Cup", "Academy Awards", "Champions League").
@@ -431,6 +435,8 @@ const EVENT_HEADS: &[&str] = &[
     "war",
     "show",
 ];
+static EVENT_HEADS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| EVENT_HEADS.iter().copied().collect());
 
 /// Nouns that introduce the title of a work ("the film Vera Drake").
 const WORK_NOUNS: &[&str] = &[
@@ -460,6 +466,8 @@ const WORK_NOUNS: &[&str] = &[
     "painting",
     "ballet",
 ];
+static WORK_NOUNS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| WORK_NOUNS.iter().copied().collect());
 
 /// Last words that make a run a place.
 const PLACE_HEADS: &[&str] = &[
@@ -503,6 +511,8 @@ const PLACE_HEADS: &[&str] = &[
     "town",
     "line",
 ];
+static PLACE_HEADS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| PLACE_HEADS.iter().copied().collect());
 
 /// Small words allowed inside a name ("Department for Education",
 /// "Ludwig van Beethoven").
@@ -510,17 +520,19 @@ const CONNECTORS: &[&str] = &[
     "of", "for", "on", "de", "del", "der", "van", "von", "da", "di", "du", "la", "le", "bin", "al",
     "ibn", "the", "and", "&",
 ];
+static CONNECTORS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| CONNECTORS.iter().copied().collect());
 
 pub fn is_not_name(w: &str) -> bool {
-    NOT_NAMES.contains(&w.to_lowercase().as_str())
+    NOT_NAMES_SET.contains(w.to_lowercase().as_str())
 }
 
 pub fn is_org_head(w: &str) -> bool {
-    ORG_HEADS.contains(&w.to_lowercase().as_str())
+    ORG_HEADS_SET.contains(w.to_lowercase().as_str())
 }
 
 fn is_place_head(w: &str) -> bool {
-    PLACE_HEADS.contains(&w.to_lowercase().as_str())
+    PLACE_HEADS_SET.contains(w.to_lowercase().as_str())
 }
 
 /// A word that can be part of a name: capitalised, and not a capitalised
@@ -587,7 +599,9 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             let person_so_far = (2..=3).contains(&(end - start))
                 && g.is_first_name(&words[start].text)
                 && !words[start..end].iter().any(|w| is_org_head(&w.text));
-            if CONNECTORS.contains(&lower.as_str()) && (lower != "and" || has_of) && !person_so_far
+            if CONNECTORS_SET.contains(lower.as_str())
+                && (lower != "and" || has_of)
+                && !person_so_far
             {
                 let mut k = end + 1;
                 while k < words.len() && words[k].is("the") {
@@ -609,6 +623,34 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
         i = end;
     }
     runs
+}
+
+/// The capitalised runs of one paragraph and what each is, computed once
+/// and shared by every tagger.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub runs: Vec<std::ops::Range<usize>>,
+    pub classes: Vec<NameClass>,
+}
+
+impl Names {
+    pub fn of(words: &[Word]) -> Names {
+        let runs = capitalised_runs(words);
+        let classes = runs.iter().map(|r| classify_run(words, r)).collect();
+        Names { runs, classes }
+    }
+
+    /// The class of `run` (one of this paragraph's runs, else computed).
+    pub fn class(&self, words: &[Word], run: &std::ops::Range<usize>) -> NameClass {
+        match self.runs.binary_search_by_key(&run.start, |r| r.start) {
+            Ok(i) if self.runs[i] == *run => self.classes[i].clone(),
+            _ => classify_run(words, run),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&std::ops::Range<usize>, &NameClass)> {
+        self.runs.iter().zip(&self.classes)
+    }
 }
 
 /// What a capitalised run turned out to be.
@@ -691,7 +733,7 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
             return NameClass::Person { name_start, gender };
         }
     }
-    if range.len() >= 2 && EVENT_HEADS.contains(&last.to_lowercase().as_str()) {
+    if range.len() >= 2 && EVENT_HEADS_SET.contains(last.to_lowercase().as_str()) {
         return NameClass::Unknown;
     }
     // An organisation word anywhere in a run that is not a person's name:
@@ -783,6 +825,8 @@ pub struct People {
     people: Vec<Person>,
     /// Lower-cased surname (and each name word) → index into `people`.
     by_part: HashMap<String, Vec<usize>>,
+    /// Lower-cased full name → index into `people`.
+    by_full: HashMap<String, usize>,
     /// The country the article mentions most: whose government "the
     /// government" is.
     main_country: Option<String>,
@@ -802,21 +846,18 @@ impl People {
         let mut people = People::default();
         let mut honorific_of: HashMap<String, Gender> = HashMap::new();
         for p in paragraphs {
-            for run in capitalised_runs(&p.words) {
-                if let NameClass::Person { name_start, gender } = classify_run(&p.words, &run) {
+            for (run, class) in p.names.iter() {
+                if let NameClass::Person { name_start, gender } = *class {
                     let name = person_name(&p.words, name_start, run.end);
                     let before = run.start.checked_sub(1).map(|i| &p.words[i]);
                     // "Mike Leigh's Vera Drake": a person's work.
                     let after_possessor = before.is_some_and(|w| w.text == "'s")
                         && run.start >= 2
-                        && capitalised_runs(&p.words)
-                            .into_iter()
-                            .find(|r| r.end == run.start - 1)
-                            .is_some_and(|r| {
-                                matches!(classify_run(&p.words, &r), NameClass::Person { .. })
-                            });
-                    if before.is_some_and(|w| WORK_NOUNS.contains(&w.lower().as_str()))
-                        || after_possessor
+                        && p.names
+                            .iter()
+                            .find(|(r, _)| r.end == run.start - 1)
+                            .is_some_and(|(_, c)| matches!(c, NameClass::Person { .. }));
+                    if before.is_some_and(|w| WORK_NOUNS_SET.contains(w.lower())) || after_possessor
                     {
                         people.works.insert(name.to_lowercase());
                         continue;
@@ -861,7 +902,7 @@ impl People {
         for p in paragraphs {
             for w in &p.words {
                 let lower = w.lower();
-                if super::entities::SPORTS_CONTEXT.contains(&lower.as_str()) {
+                if super::entities::SPORTS_CONTEXT_SET.contains(lower) {
                     sports_words.insert(lower);
                 }
             }
@@ -875,6 +916,7 @@ impl People {
                 .filter(|p| !works.contains(&p.name.to_lowercase()))
                 .collect();
             people.by_part.clear();
+            people.by_full.clear();
             for p in kept {
                 people.add(p.name, p.gender);
             }
@@ -911,8 +953,8 @@ impl People {
     /// Resolves a surname or short form to the article's full name.
     pub fn resolve(&self, name: &str) -> Option<&Person> {
         let lower = name.to_lowercase();
-        if let Some(p) = self.people.iter().find(|p| p.name.to_lowercase() == lower) {
-            return Some(p);
+        if let Some(&i) = self.by_full.get(&lower) {
+            return Some(&self.people[i]);
         }
         let last = lower.split_whitespace().last()?;
         let Some(ids) = self.by_part.get(last) else {

@@ -18,10 +18,7 @@
 
 use std::ops::Range;
 
-use super::names::{
-    capitalised_runs, classify_run, honorific_gender, is_not_name, join, person_name, NameClass,
-    People,
-};
+use super::names::{honorific_gender, is_not_name, join, person_name, NameClass, People};
 use super::tokens::{sentence_ranges, Word};
 use super::{EntityKind, Prepared, QuoteType, Speaker, SpeakerKind};
 use crate::article::ParagraphKind;
@@ -200,6 +197,8 @@ const CUE_VERBS: &[&str] = &[
     "vows",
     "vowed",
 ];
+static CUE_VERBS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| CUE_VERBS.iter().copied().collect());
 
 /// Participles that report speech of the sentence's subject.
 const CUE_PARTICIPLES: &[&str] = &[
@@ -229,6 +228,8 @@ const CUE_PARTICIPLES: &[&str] = &[
     "dismissing",
     "insisting",
 ];
+static CUE_PARTICIPLES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| CUE_PARTICIPLES.iter().copied().collect());
 
 /// Verbs that only report speech when followed by more words ("went on",
 /// "pointed out").
@@ -284,6 +285,8 @@ const WEAK_CUES: &[&str] = &[
     "asked",
     "cites",
 ];
+static WEAK_CUES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| WEAK_CUES.iter().copied().collect());
 
 /// Words skipped between a subject and its verb ("Kirby has also said").
 const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
@@ -353,6 +356,8 @@ const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
     "bluntly",
     "just",
 ];
+static BETWEEN_SUBJECT_AND_VERB_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| BETWEEN_SUBJECT_AND_VERB.iter().copied().collect());
 
 /// Days, months and the like, skipped with their preposition.
 const TIME_WORDS: &[&str] = &[
@@ -388,6 +393,8 @@ const TIME_WORDS: &[&str] = &[
     "nov.",
     "dec.",
 ];
+static TIME_WORDS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| TIME_WORDS.iter().copied().collect());
 
 /// Nouns that stand for an organisation's voice, or a person in its name.
 const VOICE_NOUNS: &[&str] = &[
@@ -408,6 +415,8 @@ const VOICE_NOUNS: &[&str] = &[
     "insider",
     "insiders",
 ];
+static VOICE_NOUNS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| VOICE_NOUNS.iter().copied().collect());
 
 /// Nouns that name an organisation when a name precedes them
 /// ("South Korea's military", "the Biden administration").
@@ -441,6 +450,8 @@ const BODY_NOUNS: &[&str] = &[
     "spokeswoman",
     "spokesperson",
 ];
+static BODY_NOUNS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| BODY_NOUNS.iter().copied().collect());
 
 /// Verbs that report speech in the passive only ("was attacked by the
 /// Tories as too little"); in the active they are often deeds.
@@ -457,12 +468,16 @@ const PASSIVE_SPEECH: &[&str] = &[
     "endorsed",
     "opposed",
 ];
+static PASSIVE_SPEECH_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| PASSIVE_SPEECH.iter().copied().collect());
 
 /// Words that open a subordinate clause: a speaker inside one is background.
 const SUBORDINATORS: &[&str] = &[
     "when", "after", "before", "as", "because", "if", "while", "since", "until", "though",
     "although", "whether", "once",
 ];
+static SUBORDINATORS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| SUBORDINATORS.iter().copied().collect());
 
 /// Pronouns that can be a speaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -474,7 +489,7 @@ enum Pronoun {
 }
 
 fn pronoun(w: &Word) -> Option<Pronoun> {
-    match w.lower().as_str() {
+    match w.lower() {
         "he" => Some(Pronoun::He),
         "she" => Some(Pronoun::She),
         "it" => Some(Pronoun::It),
@@ -521,7 +536,8 @@ fn quoted(folded: &str, words: &[Word]) -> Vec<bool> {
 
 struct ParagraphState<'a> {
     words: &'a [Word],
-    runs: Vec<Range<usize>>,
+    runs: &'a [Range<usize>],
+    names: &'a super::names::Names,
     in_quote: Vec<bool>,
 }
 
@@ -544,21 +560,21 @@ fn words_is_the(words: &[Word], i: usize) -> bool {
 
 fn is_cue_at(words: &[Word], i: usize) -> bool {
     let w = words[i].lower();
-    if CUE_VERBS.contains(&w.as_str()) {
+    if CUE_VERBS_SET.contains(w) {
         // Passive "is said to" and adjectival uses do not report speech.
         if i > 0
             && matches!(
-                words[i - 1].lower().as_str(),
+                words[i - 1].lower(),
                 "is" | "was" | "be" | "been" | "being" | "are" | "were"
             )
         {
             return false;
         }
-        if WEAK_CUES.contains(&w.as_str()) {
+        if WEAK_CUES_SET.contains(w) {
             let next = words.get(i + 1).map(|n| n.lower()).unwrap_or_default();
             // `"...?" he asked.` ends the sentence; "asked the state for
             // rockets" is a request, not speech.
-            return matches!(next.as_str(), "that" | ":" | "," | "\"" | "." | "?" | "!");
+            return matches!(next, "that" | ":" | "," | "\"" | "." | "?" | "!");
         }
         return true;
     }
@@ -571,10 +587,10 @@ fn is_cue_at(words: &[Word], i: usize) -> bool {
 fn is_passive_by(words: &[Word], i: usize) -> bool {
     let w = words[i].lower();
     i > 0
-        && (CUE_VERBS.contains(&w.as_str()) || PASSIVE_SPEECH.contains(&w.as_str()))
+        && (CUE_VERBS_SET.contains(w) || PASSIVE_SPEECH_SET.contains(w))
         && w.ends_with("ed")
         && matches!(
-            words[i - 1].lower().as_str(),
+            words[i - 1].lower(),
             "is" | "was" | "be" | "been" | "being" | "are" | "were"
         )
         && words.get(i + 1).is_some_and(|n| n.is("by"))
@@ -595,12 +611,10 @@ fn relative_clause_subject(
             // Another comma between the clause and the verb: not this pattern.
             return None;
         }
-        if matches!(words[k].lower().as_str(), "who" | "whose" | "which")
-            && words[k - 1].text == ","
-        {
+        if matches!(words[k].lower(), "who" | "whose" | "which") && words[k - 1].text == "," {
             let run = st.run_ending_at(k - 1)?;
             return matches!(
-                classify_run(words, &run),
+                st.names.class(words, &run),
                 NameClass::Person { .. } | NameClass::Unknown
             )
             .then_some(Subject::Name(run));
@@ -632,8 +646,8 @@ fn subject_left(st: &ParagraphState, sentence: &Range<usize>, i: usize) -> Optio
         }
         let lower = words[j].lower();
         let is_number = words[j].text.chars().all(|c| c.is_ascii_digit());
-        if BETWEEN_SUBJECT_AND_VERB.contains(&lower.as_str())
-            || TIME_WORDS.contains(&lower.as_str())
+        if BETWEEN_SUBJECT_AND_VERB_SET.contains(lower)
+            || TIME_WORDS_SET.contains(lower)
             || is_number
         {
             j = j.checked_sub(1)?;
@@ -661,7 +675,7 @@ fn subject_left(st: &ParagraphState, sentence: &Range<usize>, i: usize) -> Optio
             if words[k].text == "," {
                 if let Some(run) = st.run_ending_at(k) {
                     if matches!(
-                        classify_run(words, &run),
+                        st.names.class(words, &run),
                         NameClass::Known(EntityKind::Place, ..) | NameClass::Place
                     ) {
                         continue;
@@ -683,7 +697,7 @@ fn subject_left(st: &ParagraphState, sentence: &Range<usize>, i: usize) -> Optio
             // "the Albanian embassy in London said": skip the place.
             if (before.is("in") || before.is("at"))
                 && matches!(
-                    classify_run(words, &run),
+                    st.names.class(words, &run),
                     NameClass::Known(EntityKind::Place, ..) | NameClass::Place
                 )
             {
@@ -696,7 +710,7 @@ fn subject_left(st: &ParagraphState, sentence: &Range<usize>, i: usize) -> Optio
             // "Laura Brownlees of Save the Children said": the person speaks.
             if before.is("of") || before.is("for") || before.is("at") || before.is("from") {
                 if let Some(person) = st.run_ending_at(run.start - 1) {
-                    if matches!(classify_run(words, &person), NameClass::Person { .. }) {
+                    if matches!(st.names.class(words, &person), NameClass::Person { .. }) {
                         return Some(Subject::Name(person));
                     }
                 }
@@ -717,8 +731,8 @@ fn is_spokesperson(w: &str) -> bool {
 fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> Option<Subject> {
     let words = st.words;
     let head = words[j].lower();
-    let is_voice = VOICE_NOUNS.contains(&head.as_str());
-    let is_body = BODY_NOUNS.contains(&head.as_str());
+    let is_voice = VOICE_NOUNS_SET.contains(head);
+    let is_body = BODY_NOUNS_SET.contains(head);
     if !is_voice && !is_body {
         return None;
     }
@@ -744,18 +758,18 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
     let possessive = words[k - 1].text == "'s";
     let name_end = if possessive { k - 1 } else { k };
     let run = st.run_ending_at(name_end)?;
-    let cls = classify_run(words, &run);
+    let cls = st.names.class(words, &run);
     if matches!(cls, NameClass::Person { .. })
         || (cls == NameClass::Unknown && possessive && is_voice)
     {
         // "Mr Blair's spokesman" speaks for a person, not an organisation.
         return None;
     }
-    let modifiers: Vec<String> = words[k..j].iter().map(Word::lower).collect();
+    let modifiers: Vec<&str> = words[k..j].iter().map(Word::lower).collect();
     if is_voice
         && modifiers
             .last()
-            .is_some_and(|m| BODY_NOUNS.contains(&m.as_str()))
+            .is_some_and(|m| BODY_NOUNS_SET.contains(*m))
     {
         // "Obama administration officials": the administration speaks.
         let name = canonical_org(words, &run, &NameClass::Unknown);
@@ -777,7 +791,7 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
 
 fn is_determiner(w: &Word) -> bool {
     matches!(
-        w.lower().as_str(),
+        w.lower(),
         "a" | "an" | "the" | "its" | "their" | "his" | "her"
     )
 }
@@ -850,14 +864,14 @@ fn subject_right(st: &ParagraphState, sentence: &Range<usize>, k: usize) -> Opti
         let mut steps = 0;
         while e < sentence.end && steps < 3 && !words[e].is_punct() && !words[e].is_capitalised() {
             let lower = words[e].lower();
-            if BODY_NOUNS.contains(&lower.as_str()) || VOICE_NOUNS.contains(&lower.as_str()) {
-                let cls = classify_run(words, &run);
+            if BODY_NOUNS_SET.contains(lower) || VOICE_NOUNS_SET.contains(lower) {
+                let cls = st.names.class(words, &run);
                 if matches!(cls, NameClass::Person { .. }) {
                     break;
                 }
                 let name = canonical_org(words, &run, &cls);
                 let phrase = join(words, &(run.end + 1..e + 1));
-                if VOICE_NOUNS.contains(&lower.as_str()) {
+                if VOICE_NOUNS_SET.contains(lower) {
                     return Some(Subject::Org(name));
                 }
                 return Some(Subject::Org(format!("{name}'s {phrase}")));
@@ -871,12 +885,13 @@ fn subject_right(st: &ParagraphState, sentence: &Range<usize>, k: usize) -> Opti
 
 /// Resolves a capitalised run in subject position to a speaker.
 fn speaker_from_run(
-    words: &[Word],
+    st: &ParagraphState,
     run: &Range<usize>,
     people: &People,
 ) -> Option<(String, SpeakerKind, Option<String>, Gender)> {
     let g = gazetteer();
-    let cls = classify_run(words, run);
+    let words = st.words;
+    let cls = st.names.class(words, run);
     match cls {
         NameClass::Known(EntityKind::Weapon, ..) => None,
         NameClass::Known(kind, canonical, _) => {
@@ -1082,7 +1097,8 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
         let words = &p.words;
         let st = ParagraphState {
             words,
-            runs: capitalised_runs(words),
+            runs: &p.names.runs,
+            names: &p.names,
             in_quote: quoted(&p.folded, words),
         };
         let mut found: Vec<Speaker> = Vec::new();
@@ -1104,12 +1120,12 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                 let (subject, rule) =
                     if w == "according" && words.get(i + 1).is_some_and(|n| n.is("to")) {
                         (subject_right(&st, sentence, i + 2), "according-to")
-                    } else if CUE_PARTICIPLES.contains(&w.as_str())
+                    } else if CUE_PARTICIPLES_SET.contains(w)
                         && i > sentence.start
                         && words[i - 1].text == ","
                     {
                         (sentence_subject(&st, sentence), "participle")
-                    } else if CUE_PARTICIPLES.contains(&w.as_str())
+                    } else if CUE_PARTICIPLES_SET.contains(w)
                         && i > sentence.start
                         && st.run_ending_at(i).is_some()
                     {
@@ -1184,8 +1200,7 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                             {
                                 k -= 1;
                             }
-                            k > sentence.start
-                                && SUBORDINATORS.contains(&words[k - 1].lower().as_str())
+                            k > sentence.start && SUBORDINATORS_SET.contains(words[k - 1].lower())
                         }
                         _ => false,
                     };
@@ -1250,14 +1265,14 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
         memory.orgs_named_before = st
             .runs
             .iter()
-            .filter_map(|r| match classify_run(words, r) {
+            .filter_map(|r| match st.names.class(words, r) {
                 NameClass::Known(EntityKind::Org, c, _) => Some(c),
                 NameClass::Org => Some(canonical_org(words, r, &NameClass::Org)),
                 _ => None,
             })
             .collect();
-        for run in &st.runs {
-            if let NameClass::Person { name_start, .. } = classify_run(words, run) {
+        for run in st.runs {
+            if let NameClass::Person { name_start, .. } = st.names.class(words, run) {
                 let name = person_name(words, name_start, run.end);
                 let full = people
                     .resolve(&name)
@@ -1286,7 +1301,7 @@ fn resolve(
 ) -> Option<Speaker> {
     match subject {
         Subject::Name(run) => {
-            let (name, kind, role, _) = speaker_from_run(st.words, &run, people)?;
+            let (name, kind, role, _) = speaker_from_run(st, &run, people)?;
             Some(Speaker {
                 name,
                 kind,
@@ -1343,7 +1358,7 @@ fn resolve(
                 .runs
                 .iter()
                 .filter(|r| r.end <= at)
-                .filter_map(|r| match classify_run(words, r) {
+                .filter_map(|r| match st.names.class(words, r) {
                     NameClass::Person { name_start, .. } => {
                         let name = person_name(words, name_start, r.end);
                         let full = people
@@ -1370,7 +1385,7 @@ fn resolve(
             // an organisation that spoke in the last two paragraphs.
             let words = st.words;
             let named_here = st.runs.iter().filter(|r| r.end <= at).rev().find_map(|r| {
-                match classify_run(words, r) {
+                match st.names.class(words, r) {
                     NameClass::Known(EntityKind::Org, c, _) => Some(c),
                     NameClass::Org => Some(canonical_org(words, r, &NameClass::Org)),
                     _ => None,

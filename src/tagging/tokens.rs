@@ -5,14 +5,12 @@
 //! on abbreviations and initials ("U.S.", "Brig.", "J."), so that a sentence
 //! ends only at a real full stop.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 /// One token of folded paragraph text; `start..end` are byte offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub text: String,
+    /// `text` in lower case, computed once.
+    pub lower_text: String,
     pub start: usize,
     pub end: usize,
     /// Index of the sentence the word belongs to.
@@ -28,8 +26,8 @@ impl Word {
         !self.text.chars().next().is_some_and(char::is_alphanumeric)
     }
 
-    pub fn lower(&self) -> String {
-        self.text.to_lowercase()
+    pub fn lower(&self) -> &str {
+        &self.lower_text
     }
 
     pub fn is(&self, s: &str) -> bool {
@@ -37,17 +35,86 @@ impl Word {
     }
 }
 
-static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)
-          (?:\p{Lu}\.){2,}                                  # U.S.  D.C.  U.N.
-        | \p{L}[\p{L}\p{M}\p{N}]*(?:[-'][\p{L}\p{M}\p{N}]+)* # words, hyphenated words, don't
-        | \p{N}[\p{N},.]*\p{N}(?:\p{L}+)? | \p{N}\p{L}*     # numbers, 122mm
-        | \S                                                # punctuation, quotes
-        ",
-    )
-    .expect("token regex is valid")
-});
+/// A raw token: byte range in the text.
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(unicode_mark(c), true)
+}
+
+/// Combining marks (accents written as separate characters).
+fn unicode_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// Cuts text into raw tokens: acronyms with dots ("U.S."), words with
+/// inner hyphens and apostrophes ("Jong-Sup", "don't"), numbers ("1,000",
+/// "122mm") and single punctuation characters. A hand-written scanner:
+/// this runs over every paragraph and is the tagger's hottest loop.
+fn scan(text: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut chars = text.char_indices().peekable();
+    let char_at = |i: usize| text[i..].chars().next();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        if c.is_uppercase() && bytes.get(end) == Some(&b'.') {
+            // Acronym: (Upper '.'){2,}
+            let mut j = end + 1;
+            let mut count = 1;
+            while let Some(n) = char_at(j) {
+                if n.is_uppercase() && bytes.get(j + n.len_utf8()) == Some(&b'.') {
+                    j += n.len_utf8() + 1;
+                    count += 1;
+                } else {
+                    break;
+                }
+            }
+            if count >= 2 {
+                while chars.peek().is_some_and(|(k, _)| *k < j) {
+                    chars.next();
+                }
+                out.push(Span { start: i, end: j });
+                continue;
+            }
+        }
+        if c.is_alphabetic() {
+            loop {
+                match char_at(end) {
+                    Some(n) if is_word_char(n) => end += n.len_utf8(),
+                    Some(n @ ('-' | '\'')) => match char_at(end + 1) {
+                        Some(m) if is_word_char(m) => end += n.len_utf8() + m.len_utf8(),
+                        _ => break,
+                    },
+                    _ => break,
+                }
+            }
+        } else if c.is_numeric() {
+            loop {
+                match char_at(end) {
+                    Some(n) if n.is_numeric() => end += n.len_utf8(),
+                    Some(',' | '.') if char_at(end + 1).is_some_and(char::is_numeric) => end += 1,
+                    _ => break,
+                }
+            }
+            while let Some(n) = char_at(end).filter(|n| n.is_alphabetic()) {
+                end += n.len_utf8();
+            }
+        }
+        while chars.peek().is_some_and(|(k, _)| *k < end) {
+            chars.next();
+        }
+        out.push(Span { start: i, end });
+    }
+    out
+}
 
 /// Abbreviations that keep their dot and do not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -58,13 +125,20 @@ const ABBREVIATIONS: &[&str] = &[
     "conn", "ky", "minn", "nev", "okla", "tenn", "tex", "vt", "wis", "wyo", "supt", "insp", "cllr",
     "messrs", "mme", "msgr", "sra",
 ];
+static ABBREVIATIONS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+    std::sync::LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
 
 /// Cuts folded text into words with sentence numbers.
 pub fn words(folded: &str) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut sentence = 0;
     let mut pending_break = false;
-    for m in TOKEN.find_iter(folded) {
+    for m in scan(folded) {
+        let m = Match {
+            start: m.start,
+            end: m.end,
+            text: &folded[m.start..m.end],
+        };
         let mut text = m.as_str().to_string();
         let mut end = m.end();
         let is_dot_word = text.ends_with('.');
@@ -81,12 +155,14 @@ pub fn words(folded: &str) -> Vec<Word> {
                 start,
                 end: start + cut,
                 sentence,
+                lower_text: String::new(),
             });
             out.push(Word {
                 text: "'s".into(),
                 start: start + cut,
                 end,
                 sentence,
+                lower_text: String::new(),
             });
             continue;
         }
@@ -99,7 +175,7 @@ pub fn words(folded: &str) -> Vec<Word> {
                 if prev.end == m.start()
                     && !prev.text.ends_with('.')
                     && (initial
-                        || ABBREVIATIONS.contains(&lower.as_str())
+                        || ABBREVIATIONS_SET.contains(lower.as_str())
                         || lower == "a.m"
                         || lower == "p.m")
                 {
@@ -127,6 +203,7 @@ pub fn words(folded: &str) -> Vec<Word> {
                     start,
                     end,
                     sentence: sent,
+                    lower_text: String::new(),
                 });
                 continue;
             }
@@ -142,6 +219,7 @@ pub fn words(folded: &str) -> Vec<Word> {
                 start: m.start(),
                 end,
                 sentence,
+                lower_text: String::new(),
             });
             continue;
         }
@@ -155,11 +233,13 @@ pub fn words(folded: &str) -> Vec<Word> {
             start: m.start(),
             end,
             sentence,
+            lower_text: String::new(),
         });
         if ends {
             pending_break = true;
         }
     }
+    fill_lower(&mut out);
     out
 }
 
@@ -182,6 +262,35 @@ pub fn sentence_ranges(words: &[Word]) -> Vec<std::ops::Range<usize>> {
     }
     ranges.retain(|r| !r.is_empty());
     ranges
+}
+
+fn fill_lower(words: &mut [Word]) {
+    for w in words {
+        w.lower_text = if w.text.is_ascii() {
+            w.text.to_ascii_lowercase()
+        } else {
+            w.text.to_lowercase()
+        };
+    }
+}
+
+/// A token in the loop of [`words`].
+struct Match<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+impl Match<'_> {
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.end
+    }
+    fn as_str(&self) -> &str {
+        self.text
+    }
 }
 
 #[cfg(test)]
