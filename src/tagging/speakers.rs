@@ -753,7 +753,7 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
         if head == "government" && k == j && k > sentence.start && words[k - 1].is("the") {
             return Some(Subject::Government);
         }
-        return is_spokesperson(&head).then_some(Subject::Spokesperson);
+        return is_spokesperson(head).then_some(Subject::Spokesperson);
     }
     let possessive = words[k - 1].text == "'s";
     let name_end = if possessive { k - 1 } else { k };

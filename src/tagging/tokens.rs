@@ -43,7 +43,7 @@ struct Span {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(unicode_mark(c), true)
+    c.is_alphanumeric() || unicode_mark(c)
 }
 
 /// Combining marks (accents written as separate characters).
