@@ -19,7 +19,8 @@ use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
     INDEXED, STORED, STRING,
 };
-use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, TantivyError};
 
 use crate::error::{Error, Result};
 use crate::tagging::{QuoteType, Speaker, TaggedArticle, TAGGING_VERSION};
@@ -27,7 +28,7 @@ use crate::tokenizer::{self, NEWS_TOKENIZER};
 
 /// Version of the schema and of what documents hold; another value means
 /// the index must be rebuilt from scratch.
-pub const INDEX_FORMAT: &str = "newsgrep-index-2";
+pub const INDEX_FORMAT: &str = "newsgrep-index-4";
 
 /// Memory for tantivy's writer: enough for fast batches on two cores,
 /// small enough to keep a full build well under a gigabyte.
@@ -36,11 +37,14 @@ const WRITER_MEMORY: usize = 192 * 1024 * 1024;
 /// The schema's fields, looked up once.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Content hash of the article: identifies its paragraphs.
+    /// 64 bits of the article's content hash: identifies its paragraphs.
     pub key: Field,
-    pub id: Field,
     pub path: Field,
+    /// The title as searched: indexed on the article's first paragraph only,
+    /// so a title match lifts the lead without repeating its postings.
     pub title: Field,
+    /// The title as shown, on every paragraph.
+    pub title_text: Field,
     pub paragraph: Field,
     pub kind: Field,
     pub text: Field,
@@ -62,15 +66,20 @@ pub fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
+    let title_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(NEWS_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
-        key: b.add_text_field("key", STRING | STORED),
-        id: b.add_text_field("id", STRING | STORED),
-        path: b.add_text_field("path", STRING | STORED),
-        title: b.add_text_field("title", text_options.clone()),
-        paragraph: b.add_u64_field("paragraph", INDEXED | STORED | FAST),
+        key: b.add_u64_field("key", INDEXED | STORED),
+        path: b.add_text_field("path", STORED),
+        title: b.add_text_field("title", title_options),
+        title_text: b.add_text_field("title_text", STORED),
+        paragraph: b.add_u64_field("paragraph", STORED | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         text: b.add_text_field("text", text_options),
-        speaker: b.add_facet_field("speaker", FacetOptions::default().set_stored()),
+        speaker: b.add_facet_field("speaker", FacetOptions::default()),
         quoted: b.add_facet_field("quoted", FacetOptions::default()),
         entity: b.add_facet_field("entity", FacetOptions::default().set_stored()),
         speakers_json: b.add_text_field("speakers_json", STORED),
@@ -81,6 +90,26 @@ pub fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// Stored paragraphs compress well with zstd in 128 KB blocks (consecutive
+/// paragraphs of an article share title, path and key), and a hit still
+/// decompresses one small block.
+fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 128 * 1024,
+        ..IndexSettings::default()
+    }
+}
+
+fn create(dir: &Path, schema: Schema) -> Result<Index> {
+    Ok(Index::builder()
+        .schema(schema)
+        .settings(settings())
+        .create_in_dir(dir)?)
+}
+
 /// What a commit records besides the documents.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Payload {
@@ -88,8 +117,8 @@ pub struct Payload {
     pub tagging: String,
     /// File name (inside the index folder) of the manifest of source files.
     pub manifest: String,
-    /// Content hashes of articles found at more than one path, with every
-    /// location, so a hit can list the others.
+    /// Document keys (see [`doc_key`]) of articles found at more than one
+    /// path, with every location, so a hit can list the others.
     #[serde(default)]
     pub duplicates: BTreeMap<String, Vec<String>>,
 }
@@ -154,11 +183,11 @@ pub fn open_for_write(dir: &Path) -> Result<(Index, Fields, bool)> {
             Some(old) if usable => (old, false),
             _ => {
                 remove_index_files(dir)?;
-                (Index::create_in_dir(dir, schema)?, true)
+                (create(dir, schema)?, true)
             }
         }
     } else {
-        (Index::create_in_dir(dir, schema)?, true)
+        (create(dir, schema)?, true)
     };
     tokenizer::register(&index);
     Ok((index, fields, fresh))
@@ -202,6 +231,13 @@ pub fn writer(index: &Index, dir: &Path) -> Result<IndexWriter> {
     })
 }
 
+/// The document key of an article: the low 64 bits of its content hash
+/// (hex), enough to tell millions of articles apart.
+pub fn doc_key(content: &str) -> u64 {
+    let tail = &content[content.len().saturating_sub(16)..];
+    u64::from_str_radix(tail, 16).unwrap_or_else(|_| xxhash_rust::xxh3::xxh3_64(content.as_bytes()))
+}
+
 /// Facet path for a speaker: `/person/John Kirby`.
 pub fn speaker_facet(s: &Speaker) -> Facet {
     Facet::from_path([s.kind.as_str(), s.name.as_str()])
@@ -215,10 +251,12 @@ pub fn documents(tagged: &TaggedArticle, key: &str, f: &Fields) -> Vec<TantivyDo
         .iter()
         .map(|p| {
             let mut doc = TantivyDocument::default();
-            doc.add_text(f.key, key);
-            doc.add_text(f.id, &a.id);
+            doc.add_u64(f.key, doc_key(key));
             doc.add_text(f.path, &a.path);
-            doc.add_text(f.title, &a.title);
+            if p.index == 0 {
+                doc.add_text(f.title, &a.title);
+            }
+            doc.add_text(f.title_text, &a.title);
             doc.add_u64(f.paragraph, p.index as u64);
             doc.add_text(f.kind, p.kind.as_str());
             doc.add_text(f.text, &p.text);

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod error;
+pub mod facets;
 pub mod gazetteer;
 pub mod index;
 pub mod render;

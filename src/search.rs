@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
+
+use crate::facets::TopFacets;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -308,8 +310,15 @@ pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) 
         ));
     }
 
-    let speakers_known = facet_values(&searcher, fields.speaker)?;
-    let entities_known = facet_values(&searcher, fields.entity)?;
+    // Every known name, for resolving filters: only when there are filters.
+    let (speakers_known, entities_known) = if req.filters.is_empty() {
+        (BTreeSet::new(), BTreeSet::new())
+    } else {
+        (
+            facet_values(&searcher, fields.speaker)?,
+            facet_values(&searcher, fields.entity)?,
+        )
+    };
     let mut matched_speakers: Vec<Facet> = Vec::new();
     for (field, value) in &req.filters {
         let (known, facet_field) = match field {
@@ -388,22 +397,19 @@ pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) 
     }
     let query = BooleanQuery::new(clauses);
 
-    let mut speaker_facets = FacetCollector::for_field("speaker");
-    speaker_facets.add_facet("/person");
-    speaker_facets.add_facet("/org");
-    let mut entity_facets = FacetCollector::for_field("entity");
-    for k in EntityKind::ALL {
-        entity_facets.add_facet(Facet::from_path([k.as_str()]));
-    }
-    let total = searcher.search(&query, &Count)?;
+    let speaker_facets = TopFacets::new("speaker", &["person", "org"], FACET_TOP);
+    let entity_kinds: Vec<&str> = EntityKind::ALL.iter().map(|k| k.as_str()).collect();
+    let entity_facets = TopFacets::new("entity", &entity_kinds, FACET_TOP);
+    // limit 0 (every hit) needs the count first; otherwise one pass does all.
     let limit = if req.limit == 0 {
-        total.max(1)
+        searcher.search(&query, &Count)?.max(1)
     } else {
         req.limit
     };
-    let (top, speaker_counts, entity_counts) = searcher.search(
+    let (total, top, speaker_counts, entity_counts) = searcher.search(
         &query,
         &(
+            Count,
             TopDocs::with_limit(limit).order_by_score(),
             speaker_facets,
             entity_facets,
@@ -416,7 +422,8 @@ pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) 
     for (rank, (score, address)) in top.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address)?;
         let mut hit = make_hit(rank + 1, score, &doc, fields, &snippets);
-        if let Some(locations) = payload.duplicates.get(&first_text(&doc, fields.key)) {
+        let key = doc.get_first(fields.key).and_then(|v| v.as_u64());
+        if let Some(locations) = key.and_then(|k| payload.duplicates.get(&k.to_string())) {
             hit.also = locations
                 .iter()
                 .filter(|l| **l != hit.path && !l.starts_with(&format!("{}:", hit.path)))
@@ -426,31 +433,27 @@ pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) 
         hits.push(hit);
     }
 
-    let to_counts =
-        |counts: &tantivy::collector::FacetCounts, root: &str, kind: &str| -> Vec<FacetCount> {
-            counts
-                .top_k(root, FACET_TOP)
-                .into_iter()
-                .filter_map(|(facet, count)| {
-                    let path = facet.to_path();
-                    path.get(1).map(|name| FacetCount {
-                        name: name.to_string(),
-                        kind: kind.to_string(),
-                        count,
-                    })
-                })
-                .collect()
-        };
-    let mut speaker = to_counts(&speaker_counts, "/person", "person");
-    speaker.extend(to_counts(&speaker_counts, "/org", "org"));
+    let of_kind = |counts: &crate::facets::Counts, kind: &str| -> Vec<FacetCount> {
+        counts
+            .iter()
+            .filter(|(k, _, _)| k == kind)
+            .map(|(k, name, count)| FacetCount {
+                name: name.clone(),
+                kind: k.clone(),
+                count: *count,
+            })
+            .collect()
+    };
+    let mut speaker = of_kind(&speaker_counts, "person");
+    speaker.extend(of_kind(&speaker_counts, "org"));
     speaker.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     speaker.truncate(FACET_TOP);
     let facets = Facets {
         speaker,
-        person: to_counts(&entity_counts, "/person", "person"),
-        org: to_counts(&entity_counts, "/org", "org"),
-        place: to_counts(&entity_counts, "/place", "place"),
-        weapon: to_counts(&entity_counts, "/weapon", "weapon"),
+        person: of_kind(&entity_counts, "person"),
+        org: of_kind(&entity_counts, "org"),
+        place: of_kind(&entity_counts, "place"),
+        weapon: of_kind(&entity_counts, "weapon"),
     };
     Ok(Outcome::Results(Results {
         query: req.query.clone(),
@@ -528,7 +531,7 @@ fn make_hit(
             .get_first(f.paragraph)
             .and_then(|v| v.as_u64())
             .unwrap_or(0),
-        title: first_text(doc, f.title),
+        title: first_text(doc, f.title_text),
         kind: first_text(doc, f.kind),
         text,
         snippet: snippet_text,
@@ -704,23 +707,13 @@ pub fn browse(
         ),
         Browse::Entities(Some(k)) => ("entity", vec![k.as_str()]),
     };
-    let mut collector = FacetCollector::for_field(field);
-    for root in &roots {
-        collector.add_facet(Facet::from_path([*root]));
-    }
-    let counts = searcher.search(&query, &collector)?;
-    let mut out: Vec<FacetCount> = Vec::new();
-    for root in &roots {
-        for (facet, count) in counts.get(Facet::from_path([*root])) {
-            if let [kind, name] = facet.to_path().as_slice() {
-                out.push(FacetCount {
-                    name: name.to_string(),
-                    kind: kind.to_string(),
-                    count,
-                });
-            }
-        }
-    }
+    // Over all kinds at once the limit applies to the merged list, so keep
+    // `limit` of each kind and cut after sorting.
+    let counts = searcher.search(&query, &TopFacets::new(field, &roots, limit))?;
+    let mut out: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(kind, name, count)| FacetCount { name, kind, count })
+        .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     if limit > 0 {
         out.truncate(limit);

@@ -303,8 +303,10 @@ impl Run<'_> {
             return Ok(false);
         }
         if self.indexed.contains(content) {
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.key, content));
+            self.writer.delete_term(Term::from_field_u64(
+                self.fields.key,
+                index::doc_key(content),
+            ));
         }
         if self.previously_indexed.contains(content) {
             self.retagged += 1;
@@ -721,7 +723,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     for content in &orphans {
         if !locations.contains_key(content) && run.indexed.contains(content) {
             run.writer
-                .delete_term(Term::from_field_text(fields.key, content));
+                .delete_term(Term::from_field_u64(fields.key, index::doc_key(content)));
             run.indexed.remove(content);
         }
     }
@@ -751,7 +753,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         if let Some(article) = reread(corpus, path, key, content) {
             if run.indexed.contains(content) {
                 run.writer
-                    .delete_term(Term::from_field_text(fields.key, content));
+                    .delete_term(Term::from_field_u64(fields.key, index::doc_key(content)));
             }
             run.pending.push(Pending {
                 article,
@@ -768,7 +770,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     let duplicates: BTreeMap<String, Vec<String>> = locations
         .iter()
         .filter(|(_, l)| l.len() > 1)
-        .map(|(c, l)| (c.clone(), l.clone()))
+        .map(|(c, l)| (index::doc_key(c).to_string(), l.clone()))
         .collect();
     let manifest = Manifest {
         format: INDEX_FORMAT.into(),

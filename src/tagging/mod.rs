@@ -132,9 +132,33 @@ pub struct Prepared {
     pub names: names::Names,
 }
 
-/// Tags every paragraph of `article`.
-pub fn tag_article(mut article: Article) -> TaggedArticle {
-    let prepared: Vec<Prepared> = article
+/// The article with no tags at all (for measuring what tagging costs).
+pub fn untagged(mut article: Article) -> TaggedArticle {
+    let paragraphs = std::mem::take(&mut article.paragraphs)
+        .into_iter()
+        .map(|p| TaggedParagraph {
+            index: p.index,
+            kind: p.kind,
+            text: p.text,
+            speakers: Vec::new(),
+            entities: Vec::new(),
+        })
+        .collect();
+    TaggedArticle {
+        article,
+        paragraphs,
+    }
+}
+
+/// Speakers only, for each paragraph (for measuring speaker attribution).
+pub fn tag_speakers(article: &Article) -> Vec<Vec<Speaker>> {
+    let prepared = prepare(article);
+    let people = names::People::learn(&prepared);
+    speakers::attribute(&prepared, &people)
+}
+
+fn prepare(article: &Article) -> Vec<Prepared> {
+    article
         .paragraphs
         .iter()
         .map(|p| {
@@ -155,7 +179,12 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
                 names,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Tags every paragraph of `article`.
+pub fn tag_article(mut article: Article) -> TaggedArticle {
+    let prepared = prepare(&article);
     let people = names::People::learn(&prepared);
     let entities: Vec<Vec<Entity>> = prepared
         .iter()

@@ -1,0 +1,401 @@
+//! newsgrep's benchmark on the AllSides dataset (37,554 real articles).
+//!
+//! Run with `cargo bench --bench perf`. It needs `../shared/datasets/allsides/
+//! allsides.jsonl.zst` (skipped with a message when absent) and, for the
+//! comparison with a scan, `rg` on the PATH. It measures, in one run:
+//! - full build: MB/s and paragraphs/s with full tagging and with tagging
+//!   off (plain tantivy over the same paragraphs, same schema and writer),
+//!   and their ratio; speaker attribution alone, MB/s per core;
+//! - index size against corpus size; peak memory while indexing and
+//!   while searching (`wait4` of the real binary);
+//! - query latency over `../shared/bench/queries.txt`: warm in-process
+//!   p50/p95/p99 (hits + count + facets + snippets), and the whole
+//!   `newsgrep search` process against `rg` over the same JSON lines;
+//! - incremental: one added article, and a run with nothing changed.
+//!
+//! The report goes to stdout and to `target/bench/report.md`.
+
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use newsgrep::article::parse_json_record;
+use newsgrep::search::{KindFilter, Request};
+use rayon::prelude::*;
+
+fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_newsgrep"))
+}
+
+/// Decompresses the dataset once into target/bench (kept between runs).
+fn dataset(work: &Path) -> Option<PathBuf> {
+    let zst = project().join("../shared/datasets/allsides/allsides.jsonl.zst");
+    if !zst.is_file() {
+        return None;
+    }
+    let corpus = work.join("corpus");
+    std::fs::create_dir_all(&corpus).ok()?;
+    let out = corpus.join("allsides.jsonl");
+    if !out.is_file() {
+        eprintln!("decompressing {} ...", zst.display());
+        let file = std::fs::File::open(&zst).ok()?;
+        let mut dec =
+            ruzstd::decoding::StreamingDecoder::new(std::io::BufReader::new(file)).ok()?;
+        let tmp = corpus.join("allsides.jsonl.part");
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp).ok()?);
+        std::io::copy(&mut dec, &mut w).ok()?;
+        w.flush().ok()?;
+        drop(w);
+        std::fs::rename(&tmp, &out).ok()?;
+    }
+    Some(out)
+}
+
+/// Runs a command to completion; returns wall time, its own peak RSS (KB)
+/// and stdout.
+fn measured(cmd: &mut Command) -> (Duration, u64, Vec<u8>) {
+    let out_path = std::env::temp_dir().join(format!("newsgrep-bench-{}.out", std::process::id()));
+    let out_file = std::fs::File::create(&out_path).expect("temp file");
+    let started = Instant::now();
+    let child = cmd
+        .stdout(out_file)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for the child we spawned.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe {
+        libc::wait4(pid, &mut status, 0, &mut usage);
+    }
+    let elapsed = started.elapsed();
+    std::mem::forget(child); // already reaped
+    let mut out = Vec::new();
+    if let Ok(mut f) = std::fs::File::open(&out_path) {
+        let _ = f.read_to_end(&mut out);
+    }
+    let _ = std::fs::remove_file(&out_path);
+    (elapsed, usage.ru_maxrss as u64, out)
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1_000_000.0
+}
+
+/// Builds an index in-process over every record of `jsonl`, tagged or not,
+/// with newsgrep's schema and writer; returns (seconds, paragraphs).
+fn build_in_process(jsonl: &Path, dir: &Path, tag: bool) -> (f64, u64) {
+    let _ = std::fs::remove_dir_all(dir);
+    let started = Instant::now();
+    let (index, fields, _) = newsgrep::index::open_for_write(dir).expect("index");
+    let mut writer = newsgrep::index::writer(&index, dir).expect("writer");
+    let reader =
+        std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(jsonl).expect("dataset"));
+    let mut batch = Vec::new();
+    let mut paragraphs = 0u64;
+    let mut flush = |batch: &mut Vec<newsgrep::article::Article>,
+                     writer: &mut tantivy::IndexWriter| {
+        let docs: Vec<Vec<tantivy::TantivyDocument>> = std::mem::take(batch)
+            .into_par_iter()
+            .map(|a| {
+                let key = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(a.id.as_bytes()));
+                let tagged = if tag {
+                    newsgrep::tagging::tag_article(a)
+                } else {
+                    newsgrep::tagging::untagged(a)
+                };
+                newsgrep::index::documents(&tagged, &key, &fields)
+            })
+            .collect();
+        for d in docs.into_iter().flatten() {
+            paragraphs += 1;
+            writer.add_document(d).expect("add");
+        }
+    };
+    for (i, line) in reader.lines().enumerate() {
+        let Ok(line) = line else { continue };
+        if let Ok(a) = parse_json_record("allsides.jsonl", i + 1, &line) {
+            batch.push(a);
+        }
+        if batch.len() >= 256 {
+            flush(&mut batch, &mut writer);
+        }
+    }
+    flush(&mut batch, &mut writer);
+    writer.commit().expect("commit");
+    writer.wait_merging_threads().expect("merge");
+    (started.elapsed().as_secs_f64(), paragraphs)
+}
+
+/// Speaker attribution alone, single thread, over the first `limit` articles.
+fn speakers_only(jsonl: &Path, limit: usize) -> (f64, u64) {
+    let reader = std::io::BufReader::new(std::fs::File::open(jsonl).expect("dataset"));
+    let articles: Vec<newsgrep::article::Article> = reader
+        .lines()
+        .take(limit)
+        .enumerate()
+        .filter_map(|(i, l)| parse_json_record("a", i + 1, &l.ok()?).ok())
+        .collect();
+    let bytes: u64 = articles
+        .iter()
+        .map(|a| {
+            a.paragraphs
+                .iter()
+                .map(|p| p.text.len() as u64)
+                .sum::<u64>()
+        })
+        .sum();
+    let started = Instant::now();
+    let mut n = 0;
+    for a in &articles {
+        n += newsgrep::tagging::tag_speakers(a).len();
+    }
+    std::hint::black_box(n);
+    (started.elapsed().as_secs_f64(), bytes)
+}
+
+fn queries() -> Vec<String> {
+    let path = project().join("../shared/bench/queries.txt");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The words of a query, for a fixed-string scan with rg.
+fn rg_terms(q: &str) -> Vec<String> {
+    if let Some(phrase) = q.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        return vec![phrase.to_string()];
+    }
+    q.split_whitespace()
+        .map(|w| {
+            w.trim_start_matches(['+', '-'])
+                .trim_matches('"')
+                .to_string()
+        })
+        .filter(|w| !w.is_empty() && !matches!(w.as_str(), "AND" | "OR" | "NOT"))
+        .collect()
+}
+
+fn main() {
+    // `cargo bench` passes --bench; any other argument is ignored.
+    let work = project().join("target/bench");
+    let Some(jsonl) = dataset(&work) else {
+        println!("skipped: ../shared/datasets/allsides/allsides.jsonl.zst is absent");
+        return;
+    };
+    let corpus_dir = jsonl.parent().expect("corpus dir").to_path_buf();
+    let corpus_bytes = std::fs::metadata(&jsonl).map(|m| m.len()).unwrap_or(0);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut report = String::new();
+    let mut line = |s: String| {
+        println!("{s}");
+        report.push_str(&s);
+        report.push('\n');
+    };
+    line(format!(
+        "# newsgrep benchmark\n\nMachine: {cores} cores; corpus: AllSides, {:.1} MB of JSON lines.\n",
+        mb(corpus_bytes)
+    ));
+
+    // 1. Full build, tagged and plain, in one run.
+    let (plain_s, plain_paras) = build_in_process(&jsonl, &work.join("plain-index"), false);
+    let (full_s, full_paras) = build_in_process(&jsonl, &work.join("tagged-index"), true);
+    let plain_mbs = mb(corpus_bytes) / plain_s;
+    let full_mbs = mb(corpus_bytes) / full_s;
+    line("## Indexing\n".into());
+    line("| build | seconds | MB/s | paragraphs/s |".into());
+    line("| --- | ---: | ---: | ---: |".into());
+    line(format!(
+        "| plain tantivy (tagging off) | {plain_s:.1} | {plain_mbs:.1} | {:.0} |",
+        plain_paras as f64 / plain_s
+    ));
+    line(format!(
+        "| newsgrep, full tagging | {full_s:.1} | {full_mbs:.1} | {:.0} |",
+        full_paras as f64 / full_s
+    ));
+    line(format!(
+        "\nRatio tagged/plain: **{:.2}×**.",
+        full_mbs / plain_mbs
+    ));
+    let (sp_s, sp_bytes) = speakers_only(&jsonl, 5000);
+    line(format!(
+        "Speaker attribution alone: {:.1} MB/s on one core (tantivy plain indexing: {:.1} MB/s per core).\n",
+        mb(sp_bytes) / sp_s,
+        plain_mbs / cores as f64
+    ));
+
+    // 2. The real binary: full build with peak memory, index size.
+    let index_dir = work.join("cli-index");
+    let _ = std::fs::remove_dir_all(&index_dir);
+    let (t, rss, _) = measured(
+        Command::new(bin())
+            .args(["index", "-q", "--corpus"])
+            .arg(&corpus_dir)
+            .arg("--index")
+            .arg(&index_dir),
+    );
+    let size = dir_size(&index_dir);
+    line("## The newsgrep binary\n".into());
+    line(format!(
+        "`newsgrep index` (full build): {:.1} s, {:.1} MB/s, peak memory {:.0} MB.",
+        t.as_secs_f64(),
+        mb(corpus_bytes) / t.as_secs_f64(),
+        rss as f64 / 1024.0
+    ));
+    line(format!(
+        "Index size: {:.1} MB for {:.1} MB of corpus (**{:.2}×**).\n",
+        mb(size),
+        mb(corpus_bytes),
+        size as f64 / corpus_bytes as f64
+    ));
+
+    // 3. Warm in-process query latency.
+    let qs = queries();
+    let (index, fields, payload) = newsgrep::index::open(&index_dir).expect("open index");
+    let request = |q: &str| Request {
+        query: q.to_string(),
+        filters: Vec::new(),
+        limit: 10,
+        kinds: KindFilter::Only(newsgrep::article::ParagraphKind::Body),
+        quotes_only: false,
+    };
+    for q in &qs {
+        let _ = newsgrep::search::search(&index, &fields, &payload, &request(q));
+    }
+    let mut warm: Vec<f64> = Vec::new();
+    for _ in 0..5 {
+        for q in &qs {
+            let started = Instant::now();
+            let _ = std::hint::black_box(newsgrep::search::search(
+                &index,
+                &fields,
+                &payload,
+                &request(q),
+            ));
+            warm.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    warm.sort_by(f64::total_cmp);
+    line("## Queries\n".into());
+    line(format!(
+        "Warm, in-process ({} queries × 5; hits + count + facets + snippets): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms.\n",
+        qs.len(),
+        percentile(&warm, 0.5),
+        percentile(&warm, 0.95),
+        percentile(&warm, 0.99)
+    ));
+
+    // 4. Whole processes: newsgrep search against rg.
+    let mut proc_ms: Vec<f64> = Vec::new();
+    let mut search_rss = 0u64;
+    let mut newsgrep_total = 0.0;
+    let mut rg_total = 0.0;
+    let rg = Command::new("rg")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok();
+    for q in &qs {
+        let (t, rss, _) = measured(
+            Command::new(bin())
+                .args(["search", q, "--json", "--index"])
+                .arg(&index_dir)
+                .arg("--corpus")
+                .arg(&corpus_dir),
+        );
+        proc_ms.push(t.as_secs_f64() * 1000.0);
+        newsgrep_total += t.as_secs_f64();
+        search_rss = search_rss.max(rss);
+        if rg {
+            let mut cmd = Command::new("rg");
+            cmd.args(["-c", "-i", "-F"]);
+            for term in rg_terms(q) {
+                cmd.arg("-e").arg(term);
+            }
+            cmd.arg(&jsonl);
+            let (t, _, _) = measured(&mut cmd);
+            rg_total += t.as_secs_f64();
+        }
+    }
+    proc_ms.sort_by(f64::total_cmp);
+    line(format!(
+        "`newsgrep search` process: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms; peak memory {:.0} MB.",
+        percentile(&proc_ms, 0.5),
+        percentile(&proc_ms, 0.95),
+        percentile(&proc_ms, 0.99),
+        search_rss as f64 / 1024.0
+    ));
+    if rg {
+        line(format!(
+            "`rg -c -i -F` over the same JSON lines, same queries: {:.2} s in all against newsgrep's {:.2} s: newsgrep **{:.0}×** faster.\n",
+            rg_total,
+            newsgrep_total,
+            rg_total / newsgrep_total
+        ));
+    } else {
+        line("`rg` not found: install ripgrep (`apt-get install ripgrep`) for the scan comparison.\n".into());
+    }
+
+    // 5. Incremental updates on the full index.
+    let extra = corpus_dir.join("bench-extra.jsonl");
+    std::fs::write(
+        &extra,
+        "{\"id\":\"bench-extra\",\"title\":\"Benchmark article\",\"body\":\"A narwhal crossed the harbour, the port authority said on Monday.\"}\n",
+    )
+    .expect("extra article");
+    let (add_t, _, _) = measured(
+        Command::new(bin())
+            .args(["index", "-q", "--corpus"])
+            .arg(&corpus_dir)
+            .arg("--index")
+            .arg(&index_dir),
+    );
+    let (none_t, none_rss, _) = measured(
+        Command::new(bin())
+            .args(["index", "-q", "--corpus"])
+            .arg(&corpus_dir)
+            .arg("--index")
+            .arg(&index_dir),
+    );
+    let _ = std::fs::remove_file(&extra);
+    line("## Incremental\n".into());
+    line(format!(
+        "Adding one article to the full index: {:.2} s. A run with nothing changed: {:.2} s (peak {:.0} MB).",
+        add_t.as_secs_f64(),
+        none_t.as_secs_f64(),
+        none_rss as f64 / 1024.0
+    ));
+    let _ = std::fs::create_dir_all(&work);
+    let _ = std::fs::write(work.join("report.md"), &report);
+}
