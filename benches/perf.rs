@@ -21,7 +21,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use newsgrep::article::parse_json_record;
-use newsgrep::search::{KindFilter, Request};
+use newsgrep::search::Request;
 use rayon::prelude::*;
 
 fn project() -> PathBuf {
@@ -283,13 +283,7 @@ fn main() {
     // 3. Warm in-process query latency.
     let qs = queries();
     let (index, fields, payload) = newsgrep::index::open(&index_dir).expect("open index");
-    let request = |q: &str| Request {
-        query: q.to_string(),
-        filters: Vec::new(),
-        limit: 10,
-        kinds: KindFilter::Only(newsgrep::article::ParagraphKind::Body),
-        quotes_only: false,
-    };
+    let request = Request::new;
     for q in &qs {
         let _ = newsgrep::search::search(&index, &fields, &payload, &request(q));
     }

@@ -8,13 +8,23 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::cli::{
-    AnalyzeArgs, Cli, Command, EntityKindArg, IndexArgs, KindArg, Locations, SearchArgs,
+    AnalyzeArgs, Cli, Command, EntityKindArg, IndexArgs, KindArg, Locations, PagingChoice,
+    SearchArgs, ShowArgs, SortArg,
 };
 use crate::corpus::read_named_files;
 use crate::render::{self, Style};
-use crate::search::{Browse, FilterField, KindFilter, Outcome, Request};
+use crate::search::{Browse, FilterField, KindFilter, Outcome, Request, Sort};
 use crate::tagging::{tag_article, EntityKind};
 use crate::{article::ParagraphKind, index, update};
+
+/// Writes a line to stderr; a closed stderr (`2>&- `, a pipe whose reader
+/// left) is not worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 /// What a command found, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +55,7 @@ pub fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 };
             }
-            eprintln!(
+            say!(
                 "newsgrep: {}",
                 one_line_usage_error(&e.render().to_string())
             );
@@ -80,6 +90,21 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Index(args) => run_index(&args),
         Command::Search(args) => run_search(&args),
         Command::Analyze(args) => run_analyze(&args),
+        Command::Show(args) => run_show(&args),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(args.shell, &mut cmd, "newsgrep", &mut io::stdout());
+            Ok(Found::Yes)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut out = io::stdout().lock();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(anyhow::Error::from)
+                .map(|_| Found::Yes)
+        }
         Command::Speakers(args) => run_browse(
             &args.locations,
             Browse::Speakers,
@@ -115,24 +140,57 @@ pub fn run(cli: Cli) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let msg = format!("{e:#}");
-            eprintln!("newsgrep: {}", msg.lines().collect::<Vec<_>>().join(" "));
+            say!("newsgrep: {}", msg.lines().collect::<Vec<_>>().join(" "));
             ExitCode::from(2)
         }
     }
 }
 
 fn print_warning(w: &crate::corpus::Warning) {
-    eprintln!("newsgrep: warning: {w}");
+    say!("newsgrep: warning: {w}");
 }
 
 fn run_index(args: &IndexArgs) -> anyhow::Result<Found> {
+    use std::io::IsTerminal;
     let loc = &args.locations;
+    // A progress bar on a terminal (stderr), nothing when piped or quiet.
+    let bar = (!args.quiet && !args.json && io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} indexing [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg} ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let started = std::time::Instant::now();
+    let progress = |done: u64, total: u64, articles: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total);
+            bar.set_position(done);
+            let secs = started.elapsed().as_secs_f64().max(0.001);
+            bar.set_message(format!(
+                "{articles} articles, {:.0}/s",
+                articles as f64 / secs
+            ));
+        }
+    };
+    let warn = |w: &crate::corpus::Warning| match &bar {
+        Some(bar) => bar.suspend(|| print_warning(w)),
+        None => print_warning(w),
+    };
+    let explain = |line: String| match &bar {
+        Some(bar) => bar.suspend(|| say!("newsgrep: {line}")),
+        None => say!("newsgrep: {line}"),
+    };
     let opts = update::Options {
         full: args.full,
         max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
         batch: args.batch,
-        progress: None,
-        on_warning: Some(&print_warning),
+        progress: Some(&progress),
+        explain: args.verbose.then_some(&explain as &(dyn Fn(String) + Sync)),
+        on_warning: Some(&warn),
     };
     let report = |summary: &update::Summary| -> anyhow::Result<()> {
         let mut out = io::stdout().lock();
@@ -145,7 +203,11 @@ fn run_index(args: &IndexArgs) -> anyhow::Result<Found> {
         out.flush()?;
         Ok(())
     };
-    let summary = update::run(&loc.corpus, &loc.index, &opts)?;
+    let summary = update::run(&loc.corpus, &loc.index, &opts);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = summary?;
     report(&summary)?;
     if args.watch {
         watch(loc, &opts, &report)?;
@@ -187,7 +249,7 @@ fn watch(
         }
         match update::run(&loc.corpus, &loc.index, opts) {
             Ok(summary) => report(&summary)?,
-            Err(e) => eprintln!("newsgrep: {e}"),
+            Err(e) => say!("newsgrep: {e}"),
         }
         applied = seen;
     }
@@ -196,7 +258,7 @@ fn watch(
 /// Builds the index first when there is none, saying so on stderr.
 fn ensure_index(loc: &Locations) -> anyhow::Result<()> {
     if !index::exists(&loc.index) {
-        eprintln!(
+        say!(
             "newsgrep: no index at {}; building it from {} first",
             loc.index.display(),
             loc.corpus.display()
@@ -207,7 +269,7 @@ fn ensure_index(loc: &Locations) -> anyhow::Result<()> {
         };
         let summary = update::run(&loc.corpus, &loc.index, &opts)
             .with_context(|| format!("building the index at {}", loc.index.display()))?;
-        eprintln!("newsgrep: {}", render::summary_text(&summary));
+        say!("newsgrep: {}", render::summary_text(&summary));
     }
     Ok(())
 }
@@ -248,7 +310,7 @@ fn run_browse(
 /// alias); a broken file must not stop a search, so it is only a warning.
 fn install_config_quietly(loc: &Locations) {
     if let Err(e) = crate::config::install(&loc.corpus) {
-        eprintln!("newsgrep: warning: {e}");
+        say!("newsgrep: warning: {e}");
     }
 }
 
@@ -287,21 +349,36 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
         limit: args.limit,
         kinds,
         quotes_only: args.quotes,
+        sources: args.source.clone(),
+        since: args.since,
+        until: args.until,
+        sort: match args.sort {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::Date,
+        },
+        context: args.context,
     };
     let results = match crate::search::search(&idx, &fields, &payload, &request)? {
         Outcome::Results(r) => r,
         Outcome::UnknownFilter(u) => {
-            eprintln!("{}", render::unknown_filter(&u));
+            say!("{}", render::unknown_filter(&u));
             return Ok(Found::No);
         }
     };
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    if args.json {
-        render::results_json(&mut out, &results)?;
+    if args.json || args.jsonl {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        if args.jsonl {
+            render::results_jsonl(&mut out, &results)?;
+        } else {
+            render::results_json(&mut out, &results)?;
+        }
+        out.flush()?;
     } else {
-        render::results_text(&mut out, &results, &Style::choose(args.color))?;
+        let style = Style::choose(args.color);
+        paged(args.paging, |out| {
+            render::results_text(out, &results, &style)
+        })?;
     }
-    out.flush()?;
     Ok(if results.total_hits > 0 {
         Found::Yes
     } else {
@@ -313,7 +390,7 @@ fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<Found> {
     crate::config::install(&args.corpus)?;
     let corpus = read_named_files(&args.files)?;
     for w in &corpus.warnings {
-        eprintln!("newsgrep: warning: {w}");
+        say!("newsgrep: warning: {w}");
     }
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut any = false;
@@ -328,4 +405,98 @@ fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<Found> {
     }
     out.flush()?;
     Ok(if any { Found::Yes } else { Found::No })
+}
+
+/// Writes text output through a pager when stdout is a terminal, as git
+/// does: `$PAGER`, else `less -FRX` (which exits at once when the output
+/// fits the screen). Falls back to plain stdout if the pager cannot start.
+fn paged(
+    paging: PagingChoice,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    use std::process::{Command, Stdio};
+    let want = paging == PagingChoice::Auto && io::stdout().is_terminal();
+    let pager = std::env::var("PAGER").ok().filter(|p| !p.trim().is_empty());
+    let child = want
+        .then(|| {
+            let spec = pager.unwrap_or_else(|| "less -FRX".to_string());
+            let mut parts = spec.split_whitespace();
+            let program = parts.next()?.to_string();
+            Command::new(program)
+                .args(parts)
+                .env(
+                    "LESS",
+                    std::env::var("LESS").unwrap_or_else(|_| "FRX".into()),
+                )
+                .stdin(Stdio::piped())
+                .spawn()
+                .ok()
+        })
+        .flatten();
+    match child {
+        Some(mut child) => {
+            let result = match child.stdin.take() {
+                Some(stdin) => {
+                    let mut w = io::BufWriter::new(stdin);
+                    write(&mut w).and_then(|_| w.flush())
+                }
+                None => Ok(()),
+            };
+            let _ = child.wait();
+            match result {
+                // The reader quit the pager early: not an error.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            }
+        }
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            write(&mut out)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn run_show(args: &ShowArgs) -> anyhow::Result<Found> {
+    let loc = &args.locations;
+    ensure_index(loc)?;
+    let (idx, fields, _) = index::open(&loc.index)?;
+    let (path, at) = match args.target.rsplit_once('#') {
+        Some((p, n)) => match n.parse::<u64>() {
+            Ok(n) => (p, Some(n)),
+            Err(_) => anyhow::bail!(
+                "{:?}: expected PATH#N with N a paragraph number",
+                args.target
+            ),
+        },
+        None => (args.target.as_str(), None),
+    };
+    let reader = idx.reader()?;
+    let searcher = reader.searcher();
+    let article = crate::search::article_paragraphs(&searcher, &fields, path)?;
+    if article.is_empty() {
+        say!("newsgrep: no article at {path} in the index (paths are as printed with each hit)");
+        return Ok(Found::No);
+    }
+    if let Some(n) = at {
+        if !article.iter().any(|(p, _)| *p == n) {
+            say!(
+                "newsgrep: {path} has no paragraph {n} (it has 0 to {})",
+                article.len() - 1
+            );
+            return Ok(Found::No);
+        }
+    }
+    let shown = render::ShownArticle::from_docs(&fields, path, &article, at, args.context);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        serde_json::to_writer(&mut out, &shown)?;
+        writeln!(out)?;
+    } else {
+        render::show_text(&mut out, &shown, &Style::choose(args.color))?;
+    }
+    out.flush()?;
+    Ok(Found::Yes)
 }

@@ -53,6 +53,21 @@ pub enum Command {
         after_help = "Examples:\n  newsgrep entities --kind weapon\n  newsgrep entities Iran --kind place --limit 10\n  newsgrep entities --json"
     )]
     Entities(EntitiesArgs),
+    /// Print a paragraph with its neighbours, its article's metadata and tags.
+    #[command(
+        after_help = "Examples:\n  newsgrep show 000_545491d4a5c1f521.txt#4\n  newsgrep show 000_545491d4a5c1f521.txt#4 --context 2\n  newsgrep show feed.jsonl:a1b2c3#0 --json"
+    )]
+    Show(ShowArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  newsgrep completions bash > ~/.local/share/bash-completion/completions/newsgrep\n  newsgrep completions zsh > ~/.zfunc/_newsgrep\n  newsgrep completions fish > ~/.config/fish/completions/newsgrep.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(
+        after_help = "Examples:\n  newsgrep man > ~/.local/share/man/man1/newsgrep.1\n  newsgrep man | man -l -"
+    )]
+    Man,
     /// Show how files are read and tagged, without touching the index.
     #[command(
         after_help = "Examples:\n  newsgrep analyze corpus/000_545491d4a5c1f521.txt\n  newsgrep analyze --json corpus/*.txt | jq .paragraphs[0]"
@@ -103,8 +118,11 @@ pub struct IndexArgs {
     #[arg(long)]
     pub json: bool,
     /// Print nothing but errors.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Explain what happens to each file (skipped, unchanged, and why).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -113,6 +131,18 @@ pub enum KindArg {
     Heading,
     Boilerplate,
     All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Relevance,
+    Date,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PagingChoice {
+    Auto,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -145,6 +175,21 @@ pub struct SearchArgs {
     /// Only paragraphs that quote the (filtered) speaker directly, in quotation marks.
     #[arg(long)]
     pub quotes: bool,
+    /// Only articles from this source (case-insensitive, any unambiguous part).
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Only articles dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<i64>,
+    /// Only articles dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub until: Option<i64>,
+    /// Order of the hits: by relevance, or newest first.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// Show this many neighbouring paragraphs around each hit.
+    #[arg(short = 'C', long, default_value_t = 0, value_name = "K")]
+    pub context: usize,
     /// Number of hits to show; 0 shows all.
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
@@ -152,8 +197,14 @@ pub struct SearchArgs {
     #[arg(long, value_enum, default_value_t = KindArg::Body)]
     pub kind: KindArg,
     /// Print one JSON document instead of text.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
+    /// Print one JSON object per hit, one per line (for large result sets).
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Send long output to a pager ($PAGER, or less -FRX) on a terminal.
+    #[arg(long, value_enum, default_value_t = PagingChoice::Auto, value_name = "WHEN")]
+    pub paging: PagingChoice,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -198,6 +249,35 @@ pub struct EntitiesArgs {
     pub json: bool,
     #[command(flatten)]
     pub locations: Locations,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// PATH#N as printed with each hit (PATH alone shows the whole article).
+    pub target: String,
+    /// Paragraphs to show on each side.
+    #[arg(short = 'C', long, default_value_t = 1, value_name = "K")]
+    pub context: usize,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub locations: Locations,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `YYYY-MM-DD` as days since 1970-01-01.
+fn parse_date(s: &str) -> Result<i64, String> {
+    crate::index::parse_day(s).ok_or_else(|| format!("{s:?} is not a date like 2020-05-31"))
 }
 
 #[derive(Debug, Args)]

@@ -15,7 +15,7 @@ pub enum Error {
     IndexMissing(PathBuf),
     #[error("{0} is not a newsgrep index ({1})")]
     NotAnIndex(PathBuf, String),
-    #[error("index at {path} was written by another newsgrep version ({found}); run `newsgrep index --full`")]
+    #[error("index at {path} was written by another newsgrep version ({found}); run `newsgrep index` to update it")]
     IndexOutdated { path: PathBuf, found: String },
     #[error("another `newsgrep index` is writing to {0}; wait for it to finish")]
     IndexLocked(PathBuf),

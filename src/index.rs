@@ -28,7 +28,7 @@ use crate::tokenizer::{self, NEWS_TOKENIZER};
 
 /// Version of the schema and of what documents hold; another value means
 /// the index must be rebuilt from scratch.
-pub const INDEX_FORMAT: &str = "newsgrep-index-4";
+pub const INDEX_FORMAT: &str = "newsgrep-index-5";
 
 /// Memory for tantivy's writer: enough for fast batches on two cores,
 /// small enough to keep a full build well under a gigabyte.
@@ -53,7 +53,12 @@ pub struct Fields {
     pub entity: Field,
     pub speakers_json: Field,
     pub source: Field,
+    /// The source in lower case, for case-insensitive `--source`.
+    pub source_key: Field,
     pub date: Field,
+    /// The date as days since 1970-01-01, for `--since`, `--until` and
+    /// `--sort date`.
+    pub day: Field,
     pub dateline: Field,
 }
 
@@ -73,7 +78,7 @@ pub fn schema() -> (Schema, Fields) {
     );
     let fields = Fields {
         key: b.add_u64_field("key", INDEXED | STORED),
-        path: b.add_text_field("path", STORED),
+        path: b.add_text_field("path", STRING | STORED),
         title: b.add_text_field("title", title_options),
         title_text: b.add_text_field("title_text", STORED),
         paragraph: b.add_u64_field("paragraph", STORED | FAST),
@@ -83,8 +88,10 @@ pub fn schema() -> (Schema, Fields) {
         quoted: b.add_facet_field("quoted", FacetOptions::default()),
         entity: b.add_facet_field("entity", FacetOptions::default().set_stored()),
         speakers_json: b.add_text_field("speakers_json", STORED),
-        source: b.add_text_field("source", STRING | STORED),
-        date: b.add_text_field("date", STRING | STORED),
+        source: b.add_text_field("source", STORED),
+        source_key: b.add_text_field("source_key", STRING),
+        date: b.add_text_field("date", STORED),
+        day: b.add_i64_field("day", INDEXED | FAST),
         dateline: b.add_text_field("dateline", STORED),
     };
     (b.build(), fields)
@@ -123,9 +130,14 @@ pub struct Payload {
     pub duplicates: BTreeMap<String, Vec<String>>,
 }
 
-/// Does `dir` hold an index (of any version)?
+/// Does `dir` hold a committed newsgrep index (of any version)? An index
+/// folder whose first build never committed does not count: `search` then
+/// builds it like a missing one.
 pub fn exists(dir: &Path) -> bool {
-    dir.join("meta.json").is_file()
+    std::fs::read(dir.join("meta.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|v| v.get("payload").is_some_and(|p| !p.is_null()))
 }
 
 /// The payload of the last commit, if it is one of ours.
@@ -231,6 +243,30 @@ pub fn writer(index: &Index, dir: &Path) -> Result<IndexWriter> {
     })
 }
 
+/// Days since 1970-01-01 of a date written `YYYY-MM-DD` (a time after it,
+/// as in ISO 8601, is ignored); `None` for anything else.
+pub fn parse_day(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let date = s.get(..10)?;
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 /// The document key of an article: the low 64 bits of its content hash
 /// (hex), enough to tell millions of articles apart.
 pub fn doc_key(content: &str) -> u64 {
@@ -280,9 +316,13 @@ pub fn documents(tagged: &TaggedArticle, key: &str, f: &Fields) -> Vec<TantivyDo
             }
             if let Some(s) = &a.source {
                 doc.add_text(f.source, s);
+                doc.add_text(f.source_key, s.trim().to_lowercase());
             }
             if let Some(d) = &a.date {
                 doc.add_text(f.date, d);
+                if let Some(day) = parse_day(d) {
+                    doc.add_i64(f.day, day);
+                }
             }
             if p.index == 0 {
                 if let Some(d) = &a.dateline {
@@ -292,4 +332,23 @@ pub fn documents(tagged: &TaggedArticle, key: &str, f: &Fields) -> Vec<TantivyDo
             doc
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_since_epoch() {
+        assert_eq!(parse_day("1970-01-01"), Some(0));
+        assert_eq!(parse_day("2016-09-20"), Some(17_064));
+        assert_eq!(parse_day("2020-03-01T10:00:00Z"), Some(18_322));
+        assert_eq!(parse_day("yesterday"), None);
+        assert_eq!(parse_day("2020-13-01"), None);
+    }
+
+    #[test]
+    fn doc_keys_are_stable() {
+        assert_eq!(doc_key("00000000000000000000000000000010"), 16);
+    }
 }

@@ -88,6 +88,10 @@ fn highlighted(snippet: &str, ranges: &[[usize; 2]], style: &Style) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn counts_line(counts: &[FacetCount]) -> String {
     counts
         .iter()
@@ -146,11 +150,31 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
             meta.push_str(&format!("  also at: {}", hit.also.join(", ")));
         }
         writeln!(out, "   {meta}")?;
+        for c in hit.context.iter().filter(|c| c.paragraph < hit.paragraph) {
+            writeln!(
+                out,
+                "   {}#{} {}{}",
+                style.dim,
+                c.paragraph,
+                one_line(&c.text),
+                style.reset
+            )?;
+        }
         writeln!(
             out,
             "   {}",
             highlighted(&hit.snippet, &hit.highlights, style)
         )?;
+        for c in hit.context.iter().filter(|c| c.paragraph > hit.paragraph) {
+            writeln!(
+                out,
+                "   {}#{} {}{}",
+                style.dim,
+                c.paragraph,
+                one_line(&c.text),
+                style.reset
+            )?;
+        }
         writeln!(out)?;
     }
     let shown = r.hits.len();
@@ -184,6 +208,15 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
                 counts_line(counts)
             )?;
         }
+    }
+    Ok(())
+}
+
+/// One JSON object per hit, one per line.
+pub fn results_jsonl(out: &mut dyn Write, r: &Results) -> io::Result<()> {
+    for hit in &r.hits {
+        serde_json::to_writer(&mut *out, hit)?;
+        writeln!(out)?;
     }
     Ok(())
 }
@@ -404,4 +437,121 @@ mod tests {
         let c = highlighted(s, &[[14, 25]], &Style::COLOR);
         assert!(c.contains("\x1b[1;31mShahed-136s\x1b[0m"));
     }
+}
+
+/// One article's paragraphs around a target, for `newsgrep show`.
+#[derive(Serialize)]
+pub struct ShownArticle {
+    pub path: String,
+    pub title: String,
+    pub dateline: Option<String>,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    /// The paragraph asked for, if any.
+    pub target: Option<u64>,
+    pub paragraphs: Vec<ShownParagraph>,
+}
+
+#[derive(Serialize)]
+pub struct ShownParagraph {
+    pub paragraph: u64,
+    pub kind: String,
+    pub text: String,
+    pub speakers: Vec<crate::search::HitSpeaker>,
+    pub entities: Vec<crate::search::Tag>,
+}
+
+impl ShownArticle {
+    pub fn from_docs(
+        f: &crate::index::Fields,
+        path: &str,
+        docs: &[(u64, tantivy::TantivyDocument)],
+        target: Option<u64>,
+        context: usize,
+    ) -> ShownArticle {
+        use tantivy::schema::Value;
+        let text = |d: &tantivy::TantivyDocument, field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let first = &docs[0].1;
+        let paragraphs = docs
+            .iter()
+            .filter(|(p, _)| target.is_none_or(|t| p.abs_diff(t) <= context as u64))
+            .map(|(p, d)| {
+                let hit = crate::search::tags_of(d, f);
+                ShownParagraph {
+                    paragraph: *p,
+                    kind: text(d, f.kind).unwrap_or_default(),
+                    text: text(d, f.text).unwrap_or_default(),
+                    speakers: hit.0,
+                    entities: hit.1,
+                }
+            })
+            .collect();
+        ShownArticle {
+            path: path.to_string(),
+            title: text(first, f.title_text).unwrap_or_default(),
+            dateline: text(first, f.dateline),
+            source: text(first, f.source),
+            date: text(first, f.date),
+            target,
+            paragraphs,
+        }
+    }
+}
+
+/// `newsgrep show` as text: header, then each paragraph with its tags; the
+/// target paragraph is marked with `>`.
+pub fn show_text(out: &mut dyn Write, a: &ShownArticle, style: &Style) -> io::Result<()> {
+    writeln!(out, "{}{}{}", style.title, a.title, style.reset)?;
+    let mut meta = vec![format!("{}{}{}", style.path, a.path, style.reset)];
+    for v in [&a.dateline, &a.source, &a.date].into_iter().flatten() {
+        meta.push(v.clone());
+    }
+    writeln!(out, "{}", meta.join("  ·  "))?;
+    writeln!(out)?;
+    for p in &a.paragraphs {
+        let mark = if a.target == Some(p.paragraph) {
+            ">"
+        } else {
+            " "
+        };
+        let kind = if p.kind == "body" {
+            String::new()
+        } else {
+            format!(" ({})", p.kind)
+        };
+        writeln!(out, "{mark} #{}{kind}  {}", p.paragraph, one_line(&p.text))?;
+        if !p.speakers.is_empty() {
+            let names: Vec<String> = p
+                .speakers
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}{}{} ({}, {})",
+                        style.speaker,
+                        s.name,
+                        style.reset,
+                        s.kind,
+                        match s.quote {
+                            crate::tagging::QuoteType::Direct => "quoted",
+                            crate::tagging::QuoteType::Indirect => "paraphrased",
+                        }
+                    )
+                })
+                .collect();
+            writeln!(out, "      speakers: {}", names.join("; "))?;
+        }
+        if !p.entities.is_empty() {
+            let list: Vec<String> = p
+                .entities
+                .iter()
+                .map(|e| format!("{}:{}", e.kind, e.name))
+                .collect();
+            writeln!(out, "      entities: {}", list.join(", "))?;
+        }
+    }
+    Ok(())
 }

@@ -60,6 +60,49 @@ pub struct Request {
     pub kinds: KindFilter,
     /// Keep only paragraphs that quote a matched speaker directly.
     pub quotes_only: bool,
+    /// Sources (case-insensitive, any unambiguous part), any of which may match.
+    pub sources: Vec<String>,
+    /// Only articles dated on or after / before this day (days since 1970).
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub sort: Sort,
+    /// Neighbouring paragraphs to add on each side of a hit.
+    pub context: usize,
+}
+
+/// Order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    /// Newest first; undated articles last.
+    Date,
+}
+
+impl Request {
+    /// A plain query: body paragraphs, ten hits, by relevance.
+    pub fn new(query: &str) -> Request {
+        Request {
+            query: query.to_string(),
+            filters: Vec::new(),
+            limit: 10,
+            kinds: KindFilter::Only(ParagraphKind::Body),
+            quotes_only: false,
+            sources: Vec::new(),
+            since: None,
+            until: None,
+            sort: Sort::Relevance,
+            context: 0,
+        }
+    }
+}
+
+/// A paragraph shown around a hit (`--context`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Neighbour {
+    pub paragraph: u64,
+    pub kind: String,
+    pub text: String,
 }
 
 /// A speaker or entity name with its kind.
@@ -100,6 +143,9 @@ pub struct Hit {
     /// Other paths holding exactly the same article.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<String>,
+    /// Paragraphs before and after the hit, with `--context`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<Neighbour>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -139,6 +185,65 @@ pub struct UnknownFilter {
 pub enum Outcome {
     Results(Results),
     UnknownFilter(UnknownFilter),
+}
+
+/// Every value of a plain string field (such as `source_key`) in the index.
+pub fn term_values(searcher: &Searcher, field: tantivy::schema::Field) -> Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            if let Ok(s) = std::str::from_utf8(stream.key()) {
+                out.insert(s.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every paragraph of the article at `path`, in order: (paragraph, document).
+pub fn article_paragraphs(
+    searcher: &Searcher,
+    fields: &Fields,
+    path: &str,
+) -> Result<Vec<(u64, TantivyDocument)>> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.path, path),
+        IndexRecordOption::Basic,
+    );
+    let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+    let mut out = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let p = doc
+            .get_first(fields.paragraph)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        out.push((p, doc));
+    }
+    out.sort_by_key(|(p, _)| *p);
+    Ok(out)
+}
+
+/// The paragraphs within `k` of paragraph `at` of the article at `path`.
+fn neighbours(
+    searcher: &Searcher,
+    fields: &Fields,
+    path: &str,
+    at: u64,
+    k: usize,
+) -> Result<Vec<Neighbour>> {
+    let k = k as u64;
+    Ok(article_paragraphs(searcher, fields, path)?
+        .into_iter()
+        .filter(|(p, _)| *p != at && p.abs_diff(at) <= k)
+        .map(|(p, doc)| Neighbour {
+            paragraph: p,
+            kind: first_text(&doc, fields.kind),
+            text: first_text(&doc, fields.text),
+        })
+        .collect())
 }
 
 /// Every facet value of `field` in the index (`/person/John Kirby` → (person, John Kirby)).
@@ -395,6 +500,61 @@ pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) 
         };
         clauses.push((Occur::Must, quoted));
     }
+    if !req.sources.is_empty() {
+        let known: BTreeSet<(String, String)> = term_values(&searcher, fields.source_key)?
+            .into_iter()
+            .map(|v| ("source".to_string(), v))
+            .collect();
+        for value in &req.sources {
+            let names = match resolve_filter(&value.to_lowercase(), &known) {
+                Resolved::Names(names) => names,
+                Resolved::Unknown(suggestions) => {
+                    return Ok(Outcome::UnknownFilter(UnknownFilter {
+                        flag: "--source",
+                        value: value.clone(),
+                        suggestions,
+                    }))
+                }
+                Resolved::Ambiguous(names) => {
+                    return Err(Error::Filter {
+                        flag: "--source",
+                        value: value.clone(),
+                        reason: format!(
+                            "ambiguous, it matches {}; give more of the name",
+                            names.join(", ")
+                        ),
+                    })
+                }
+            };
+            let any: Vec<(Occur, Box<dyn Query>)> = names
+                .into_iter()
+                .map(|(_, n)| {
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(fields.source_key, &n),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+    }
+    if req.since.is_some() || req.until.is_some() {
+        use std::ops::Bound;
+        let bound = |d: Option<i64>| match d {
+            Some(d) => Bound::Included(Term::from_field_i64(fields.day, d)),
+            None => Bound::Unbounded,
+        };
+        clauses.push((
+            Occur::Must,
+            Box::new(tantivy::query::RangeQuery::new(
+                bound(req.since),
+                bound(req.until),
+            )),
+        ));
+    }
     let query = BooleanQuery::new(clauses);
 
     let speaker_facets = TopFacets::new("speaker", &["person", "org"], FACET_TOP);
@@ -406,15 +566,32 @@ pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) 
     } else {
         req.limit
     };
-    let (total, top, speaker_counts, entity_counts) = searcher.search(
-        &query,
-        &(
-            Count,
-            TopDocs::with_limit(limit).order_by_score(),
-            speaker_facets,
-            entity_facets,
-        ),
-    )?;
+    let (total, top, speaker_counts, entity_counts) = match req.sort {
+        Sort::Relevance => searcher.search(
+            &query,
+            &(
+                Count,
+                TopDocs::with_limit(limit).order_by_score(),
+                speaker_facets,
+                entity_facets,
+            ),
+        )?,
+        Sort::Date => {
+            let (total, top, sc, ec) = searcher.search(
+                &query,
+                &(
+                    Count,
+                    TopDocs::with_limit(limit)
+                        .order_by_fast_field::<i64>("day", tantivy::Order::Desc),
+                    speaker_facets,
+                    entity_facets,
+                ),
+            )?;
+            // Sorted by date, the BM25 score is not computed: report 0.
+            let top = top.into_iter().map(|(_, a)| (0.0, a)).collect::<Vec<_>>();
+            (total, top, sc, ec)
+        }
+    };
 
     let mut snippets = SnippetGenerator::create(&searcher, &*text_query, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
@@ -429,6 +606,9 @@ pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) 
                 .filter(|l| **l != hit.path && !l.starts_with(&format!("{}:", hit.path)))
                 .cloned()
                 .collect();
+        }
+        if req.context > 0 {
+            hit.context = neighbours(&searcher, fields, &hit.path, hit.paragraph, req.context)?;
         }
         hits.push(hit);
     }
@@ -470,27 +650,8 @@ fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
         .to_string()
 }
 
-fn make_hit(
-    rank: usize,
-    score: f32,
-    doc: &TantivyDocument,
-    f: &Fields,
-    snippets: &SnippetGenerator,
-) -> Hit {
-    let text = first_text(doc, f.text);
-    let snippet = snippets.snippet(&text);
-    let (snippet_text, highlights) = if snippet.fragment().is_empty() {
-        (lead(&text, SNIPPET_CHARS), Vec::new())
-    } else {
-        let ranges = merge_ranges(
-            snippet
-                .highlighted()
-                .iter()
-                .map(|r| [r.start, r.end])
-                .collect(),
-        );
-        (snippet.fragment().to_string(), ranges)
-    };
+/// The speakers and entities stored with a paragraph.
+pub fn tags_of(doc: &TantivyDocument, f: &Fields) -> (Vec<HitSpeaker>, Vec<Tag>) {
     let speakers: Vec<HitSpeaker> = doc
         .get_first(f.speakers_json)
         .and_then(|v| v.as_str())
@@ -512,8 +673,7 @@ fn make_hit(
                 .ok()
                 .filter(|f| f.to_path().len() == 2)
                 .or_else(|| Facet::from_text(&encoded).ok())?;
-            let path = facet.to_path();
-            match path.as_slice() {
+            match facet.to_path().as_slice() {
                 [kind, name] => Some(Tag {
                     name: name.to_string(),
                     kind: kind.to_string(),
@@ -522,6 +682,31 @@ fn make_hit(
             }
         })
         .collect();
+    (speakers, entities)
+}
+
+fn make_hit(
+    rank: usize,
+    score: f32,
+    doc: &TantivyDocument,
+    f: &Fields,
+    snippets: &SnippetGenerator,
+) -> Hit {
+    let text = first_text(doc, f.text);
+    let snippet = snippets.snippet(&text);
+    let (snippet_text, highlights) = if snippet.fragment().is_empty() {
+        (lead(&text, SNIPPET_CHARS), Vec::new())
+    } else {
+        let ranges = merge_ranges(
+            snippet
+                .highlighted()
+                .iter()
+                .map(|r| [r.start, r.end])
+                .collect(),
+        );
+        (snippet.fragment().to_string(), ranges)
+    };
+    let (speakers, entities) = tags_of(doc, f);
     let opt = |field| Some(first_text(doc, field)).filter(|s: &String| !s.is_empty());
     Hit {
         rank,
@@ -541,6 +726,7 @@ fn make_hit(
         source: opt(f.source),
         date: opt(f.date),
         also: Vec::new(),
+        context: Vec::new(),
     }
 }
 

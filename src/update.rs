@@ -40,8 +40,10 @@ pub struct Options<'a> {
     pub max_file_bytes: u64,
     /// Commit after this many newly tagged articles.
     pub batch: usize,
-    /// Called as files are read: (bytes done, bytes in all).
-    pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// Called as files are read: (bytes done, bytes in all, articles read).
+    pub progress: Option<&'a (dyn Fn(u64, u64, usize) + Sync)>,
+    /// Called with a line explaining what happens to each file (`-v`).
+    pub explain: Option<&'a (dyn Fn(String) + Sync)>,
     /// Called for each warning as it happens (e.g. to print it at once).
     pub on_warning: Option<&'a (dyn Fn(&Warning) + Sync)>,
 }
@@ -53,6 +55,7 @@ impl Default for Options<'_> {
             max_file_bytes: crate::corpus::MAX_FILE_BYTES,
             batch: 5000,
             progress: None,
+            explain: None,
             on_warning: None,
         }
     }
@@ -208,9 +211,28 @@ struct Run<'a> {
     batch: usize,
     warnings: Vec<Warning>,
     on_warning: Option<&'a (dyn Fn(&Warning) + Sync)>,
+    progress: Option<&'a (dyn Fn(u64, u64, usize) + Sync)>,
+    explain: Option<&'a (dyn Fn(String) + Sync)>,
+    /// Bytes of files finished, and of all files; articles read so far.
+    bytes_done: u64,
+    bytes_total: u64,
+    articles_read: usize,
 }
 
 impl Run<'_> {
+    fn tell(&self, line: impl FnOnce() -> String) {
+        if let Some(f) = self.explain {
+            f(line());
+        }
+    }
+
+    /// Reports progress with `done` bytes read in all.
+    fn report(&self, done: u64) {
+        if let Some(p) = self.progress {
+            p(done, self.bytes_total, self.articles_read);
+        }
+    }
+
     fn warn(&mut self, location: String, message: String) {
         let w = Warning { location, message };
         if let Some(f) = self.on_warning {
@@ -371,12 +393,18 @@ fn read_jsonl(
     let mut raw = Vec::new();
     let mut line_no = 0;
     let mut warned_utf8 = false;
+    let mut consumed = 0u64;
     loop {
         raw.clear();
         if reader.read_until(b'\n', &mut raw)? == 0 {
             break;
         }
         line_no += 1;
+        consumed += raw.len() as u64;
+        if line_no % 200 == 0 {
+            // Progress inside a large file; its size is added when it ends.
+            run.report((run.bytes_done + consumed).saturating_sub(state.size));
+        }
         let at = format!("{rel}:{line_no}");
         if raw.len() as u64 > max_record_bytes {
             run.warn(
@@ -424,7 +452,12 @@ fn read_jsonl(
             key = format!("{key}@{line_no}");
             keys_seen.insert(key.clone());
         }
+        run.articles_read += 1;
         let loc = location(rel, &key);
+        // A record's documents carry its own location ("feed.jsonl:ID"),
+        // so `show` and hits name one article, not the whole file.
+        let mut article = article;
+        article.path = loc.clone();
         let primary = run.offer(article, &content, &loc)?;
         state.records.push(Record {
             key,
@@ -544,6 +577,11 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         batch: opts.batch.max(1),
         warnings: Vec::new(),
         on_warning: opts.on_warning,
+        progress: opts.progress,
+        explain: opts.explain,
+        bytes_done: 0,
+        bytes_total: 0,
+        articles_read: 0,
     };
 
     let mut walk_warnings = Vec::new();
@@ -553,8 +591,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     }
     let metas: Vec<Option<std::fs::Metadata>> =
         files.iter().map(|f| std::fs::metadata(f).ok()).collect();
-    let bytes_total: u64 = metas.iter().flatten().map(|m| m.len()).sum();
-    let mut bytes_done = 0u64;
+    run.bytes_total = metas.iter().flatten().map(|m| m.len()).sum();
 
     for (file, meta) in files.iter().zip(metas) {
         let rel = display_path(corpus, file);
@@ -570,12 +607,14 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
             continue;
         };
         let (size, mtime) = (meta.len(), mtime_ns(&meta));
-        bytes_done += size;
-        if let Some(p) = opts.progress {
-            p(bytes_done, bytes_total);
-        }
+        run.bytes_done += size;
+        run.report(run.bytes_done - size);
         if let Some(s) = &old_state {
             if !read_all && s.size == size && s.mtime == mtime && !s.hash.is_empty() {
+                run.tell(|| {
+                    format!("{rel}: unchanged (same size and modification time), not read")
+                });
+                run.articles_read += s.records.len();
                 run.keep(&rel, s.clone());
                 continue;
             }
@@ -618,12 +657,22 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         };
         if let Some(s) = &old_state {
             if !read_all && s.hash == hash {
+                run.tell(|| format!("{rel}: unchanged (same content, new modification time)"));
+                run.articles_read += s.records.len();
                 let mut s = s.clone();
                 s.mtime = mtime;
                 run.keep(&rel, s);
                 continue;
             }
         }
+        run.tell(|| {
+            let what = if old_state.is_some() {
+                "changed"
+            } else {
+                "new"
+            };
+            format!("{rel}: {what}, reading")
+        });
         if let Some(s) = &old_state {
             // What this file held may now be unreferenced; decided at the end.
             run.orphans
@@ -658,6 +707,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
                     run.warn(rel.clone(), "skipped: no text".into());
                 } else {
                     let content = content_hash(text.trim_end().as_bytes());
+                    run.articles_read += 1;
                     let primary = run.offer(article, &content, &rel)?;
                     state.records.push(Record {
                         key: String::new(),
@@ -688,6 +738,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         run.maybe_commit(None)?;
     }
     run.flush()?;
+    run.report(run.bytes_total);
 
     // Files gone from the corpus.
     let gone: Vec<String> = run
@@ -750,7 +801,8 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         let Some((path, key)) = where_is.get(loc) else {
             continue;
         };
-        if let Some(article) = reread(corpus, path, key, content) {
+        if let Some(mut article) = reread(corpus, path, key, content) {
+            article.path = location(path, key);
             if run.indexed.contains(content) {
                 run.writer
                     .delete_term(Term::from_field_u64(fields.key, index::doc_key(content)));

@@ -338,7 +338,7 @@ fn jsonl_articles_are_indexed_with_metadata() {
     let (v, code) = json(ws.path(), &["search", "depot", "--json"]);
     assert_eq!(code, 0);
     let hit = &v["hits"][0];
-    assert_eq!(hit["path"], "feed.jsonl");
+    assert_eq!(hit["path"], "feed.jsonl:x1");
     assert_eq!(hit["source"], "Example Wire");
     assert_eq!(hit["speakers"][0]["name"], "Ivan Petrenko");
     let o = run(ws.path(), &["analyze", "--json", "corpus/feed.jsonl"]);
