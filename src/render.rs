@@ -150,31 +150,28 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
             meta.push_str(&format!("  also at: {}", hit.also.join(", ")));
         }
         writeln!(out, "   {meta}")?;
-        for c in hit.context.iter().filter(|c| c.paragraph < hit.paragraph) {
-            writeln!(
-                out,
-                "   {}#{} {}{}",
-                style.dim,
-                c.paragraph,
-                one_line(&c.text),
-                style.reset
-            )?;
-        }
+        let context = |out: &mut dyn Write, before: bool| -> io::Result<()> {
+            for c in hit
+                .context
+                .iter()
+                .filter(|c| (c.paragraph < hit.paragraph) == before)
+            {
+                let text = one_line(&c.text);
+                writeln!(
+                    out,
+                    "   {}#{} {text}{}",
+                    style.dim, c.paragraph, style.reset
+                )?;
+            }
+            Ok(())
+        };
+        context(out, true)?;
         writeln!(
             out,
             "   {}",
             highlighted(&hit.snippet, &hit.highlights, style)
         )?;
-        for c in hit.context.iter().filter(|c| c.paragraph > hit.paragraph) {
-            writeln!(
-                out,
-                "   {}#{} {}{}",
-                style.dim,
-                c.paragraph,
-                one_line(&c.text),
-                style.reset
-            )?;
-        }
+        context(out, false)?;
         writeln!(out)?;
     }
     let shown = r.hits.len();

@@ -377,6 +377,39 @@ fn resolve_filter(value: &str, known: &BTreeSet<(String, String)>) -> Resolved {
     Resolved::Unknown(suggestions)
 }
 
+/// Parses a user's query with `field` as the default field.
+fn parse(index: &Index, field: tantivy::schema::Field, q: &str) -> Result<Box<dyn Query>> {
+    QueryParser::new(index.schema(), vec![field], tokenizer::query_manager())
+        .parse_query(q)
+        .map_err(|e| Error::Query(describe_query_error(&e)))
+}
+
+/// Resolves a filter to the facet or term values it stands for; a value
+/// that names nobody comes back as `Err` with suggestions (exit 1), an
+/// ambiguous one is an error (exit 2).
+fn resolve_or_report(
+    flag: &'static str,
+    value: &str,
+    known: &BTreeSet<(String, String)>,
+) -> Result<std::result::Result<Vec<(String, String)>, UnknownFilter>> {
+    match resolve_filter(value, known) {
+        Resolved::Names(names) => Ok(Ok(names)),
+        Resolved::Unknown(suggestions) => Ok(Err(UnknownFilter {
+            flag,
+            value: value.to_string(),
+            suggestions,
+        })),
+        Resolved::Ambiguous(names) => Err(Error::Filter {
+            flag,
+            value: value.to_string(),
+            reason: format!(
+                "ambiguous, it matches {}; give more of the name",
+                names.join(", ")
+            ),
+        }),
+    }
+}
+
 /// Runs a search against an open index.
 pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) -> Result<Outcome> {
     let reader = index.reader()?;
@@ -386,20 +419,8 @@ pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) 
     if query_text.is_empty() {
         return Err(Error::Query("the query is empty".into()));
     }
-    let text_parser = QueryParser::new(
-        index.schema(),
-        vec![fields.text],
-        tokenizer::query_manager(),
-    );
-    let text_query = text_parser
-        .parse_query(query_text)
-        .map_err(|e| Error::Query(describe_query_error(&e)))?;
-    let title_parser = QueryParser::new(
-        index.schema(),
-        vec![fields.title],
-        tokenizer::query_manager(),
-    );
-    let title_query = title_parser.parse_query(query_text).ok();
+    let text_query = parse(index, fields.text, query_text)?;
+    let title_query = parse(index, fields.title, query_text).ok();
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
     if let Some(t) = title_query {
@@ -443,25 +464,9 @@ pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) 
             .map(|e| e.canonical.clone())
             .filter(|c| known.iter().any(|(_, n)| n == c));
         let value = canonical.as_ref().unwrap_or(value);
-        let names = match resolve_filter(value, &known) {
-            Resolved::Names(names) => names,
-            Resolved::Unknown(suggestions) => {
-                return Ok(Outcome::UnknownFilter(UnknownFilter {
-                    flag: field.flag(),
-                    value: value.clone(),
-                    suggestions,
-                }))
-            }
-            Resolved::Ambiguous(names) => {
-                return Err(Error::Filter {
-                    flag: field.flag(),
-                    value: value.clone(),
-                    reason: format!(
-                        "ambiguous, it matches {}; give more of the name",
-                        names.join(", ")
-                    ),
-                })
-            }
+        let names = match resolve_or_report(field.flag(), value, &known)? {
+            Ok(names) => names,
+            Err(unknown) => return Ok(Outcome::UnknownFilter(unknown)),
         };
         let mut any_of: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (kind, name) in names {
@@ -506,24 +511,11 @@ pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) 
             .map(|v| ("source".to_string(), v))
             .collect();
         for value in &req.sources {
-            let names = match resolve_filter(&value.to_lowercase(), &known) {
-                Resolved::Names(names) => names,
-                Resolved::Unknown(suggestions) => {
-                    return Ok(Outcome::UnknownFilter(UnknownFilter {
-                        flag: "--source",
-                        value: value.clone(),
-                        suggestions,
-                    }))
-                }
-                Resolved::Ambiguous(names) => {
-                    return Err(Error::Filter {
-                        flag: "--source",
-                        value: value.clone(),
-                        reason: format!(
-                            "ambiguous, it matches {}; give more of the name",
-                            names.join(", ")
-                        ),
-                    })
+            let names = match resolve_or_report("--source", &value.to_lowercase(), &known)? {
+                Ok(names) => names,
+                Err(mut unknown) => {
+                    unknown.value = value.clone();
+                    return Ok(Outcome::UnknownFilter(unknown));
                 }
             };
             let any: Vec<(Occur, Box<dyn Query>)> = names
@@ -874,15 +866,7 @@ pub fn browse(
         )),
     )];
     if let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) {
-        let parser = QueryParser::new(
-            index.schema(),
-            vec![fields.text],
-            tokenizer::query_manager(),
-        );
-        let parsed = parser
-            .parse_query(q)
-            .map_err(|e| Error::Query(describe_query_error(&e)))?;
-        clauses.push((Occur::Must, parsed));
+        clauses.push((Occur::Must, parse(index, fields.text, q)?));
     }
     let query = BooleanQuery::new(clauses);
     let (field, roots): (&str, Vec<&str>) = match what {

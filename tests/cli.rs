@@ -1,9 +1,10 @@
 //! End-to-end tests: the real binary on a temporary copy of a corpus.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+mod common;
+use common::{newsgrep, run, stderr, stdout};
 
-use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -30,27 +31,6 @@ fn workspace() -> TempDir {
         }
     }
     dir
-}
-
-fn newsgrep(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("newsgrep").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("NEWSGREP_CORPUS")
-        .env_remove("NEWSGREP_INDEX")
-        .env_remove("NO_COLOR");
-    cmd
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    newsgrep(dir).args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn json(dir: &Path, args: &[&str]) -> (Value, i32) {

@@ -1,31 +1,15 @@
 //! End-to-end tests of terminal manners: colour rules, JSON and JSON lines,
 //! `--limit 0`, broken pipes, `show`, dates and sorting, completions.
 
+mod common;
+use common::{run, stdout};
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command as Process, Output, Stdio};
+use std::process::{Command as Process, Stdio};
 
-use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
-
-fn newsgrep(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("newsgrep").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("NEWSGREP_CORPUS")
-        .env_remove("NEWSGREP_INDEX")
-        .env_remove("NO_COLOR")
-        .env("TERM", "xterm-256color");
-    cmd
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    newsgrep(dir).args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// A corpus of dated JSON-lines articles from two outlets, indexed.
 fn dated() -> TempDir {

@@ -1,33 +1,15 @@
 //! End-to-end tests of `newsgrep index` updates: incremental changes,
 //! versioning, duplicates, crash safety, locking, bad input and --watch.
 
+mod common;
+use common::{run, stderr, stdout};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, Output, Stdio};
+use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
-
-fn newsgrep(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("newsgrep").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("NEWSGREP_CORPUS")
-        .env_remove("NEWSGREP_INDEX");
-    cmd
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    newsgrep(dir).args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// `newsgrep index --json` in `dir`, asserting success.
 fn index(dir: &Path, extra: &[&str]) -> Value {
