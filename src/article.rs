@@ -349,6 +349,10 @@ static AUTHOR_BIO: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Decides a paragraph's kind from its own text.
 pub fn classify(text: &str) -> ParagraphKind {
+    // Headings and chrome are short: a long paragraph is body text.
+    if text.len() > 600 {
+        return ParagraphKind::Body;
+    }
     let folded = fold(text);
     let t = folded.trim();
     // Page chrome and credits are short; long paragraphs skip the patterns.

@@ -65,11 +65,7 @@ impl Collector for TopFacets {
             counts: vec![0; reader.num_facets()],
             reader,
             ranges,
-            keep: if self.k == 0 {
-                usize::MAX
-            } else {
-                self.k * 5 + 20
-            },
+            keep: if self.k == 0 { usize::MAX } else { self.k + 5 },
         })
     }
 

@@ -28,7 +28,7 @@ use crate::tokenizer::{self, NEWS_TOKENIZER};
 
 /// Version of the schema and of what documents hold; another value means
 /// the index must be rebuilt from scratch.
-pub const INDEX_FORMAT: &str = "newsgrep-index-5";
+pub const INDEX_FORMAT: &str = "newsgrep-index-6";
 
 /// Memory for tantivy's writer: enough for fast batches on two cores,
 /// small enough to keep a full build well under a gigabyte.
@@ -97,7 +97,7 @@ pub fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// Stored paragraphs compress well with zstd in 128 KB blocks (consecutive
+/// Stored paragraphs compress well with zstd in 32 KB blocks (consecutive
 /// paragraphs of an article share title, path and key), and a hit still
 /// decompresses one small block.
 fn settings() -> IndexSettings {
@@ -105,7 +105,7 @@ fn settings() -> IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(3),
         }),
-        docstore_blocksize: 128 * 1024,
+        docstore_blocksize: 32 * 1024,
         ..IndexSettings::default()
     }
 }

@@ -412,8 +412,24 @@ fn resolve_or_report(
 
 /// Runs a search against an open index.
 pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) -> Result<Outcome> {
-    let reader = index.reader()?;
-    let searcher = reader.searcher();
+    // One query per process: no need for tantivy's reload watcher.
+    let reader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
+    search_with(&reader.searcher(), index, fields, payload, req)
+}
+
+/// Runs a search with an open searcher (reused across queries by a
+/// long-running caller such as the benchmark).
+pub fn search_with(
+    searcher: &Searcher,
+    index: &Index,
+    fields: &Fields,
+    payload: &Payload,
+    req: &Request,
+) -> Result<Outcome> {
+    let searcher = searcher.clone();
 
     let query_text = req.query.trim();
     if query_text.is_empty() {

@@ -200,9 +200,13 @@ pub fn register(index: &tantivy::Index) {
 /// Tokenizers for the query parser: the query-time analyser under the same
 /// name as the index-time one.
 pub fn query_manager() -> TokenizerManager {
-    let manager = TokenizerManager::default();
-    manager.register(NEWS_TOKENIZER, analyzer(Mode::Query));
-    manager
+    // Built once per process: a manager is cheap to clone (shared inside).
+    static MANAGER: std::sync::LazyLock<TokenizerManager> = std::sync::LazyLock::new(|| {
+        let manager = TokenizerManager::default();
+        manager.register(NEWS_TOKENIZER, analyzer(Mode::Query));
+        manager
+    });
+    MANAGER.clone()
 }
 
 #[cfg(test)]

@@ -397,7 +397,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     // ("Jordan" in "Michael Jordan") do not count.
     let mut person_spans: Vec<(usize, usize)> = Vec::new();
     let words = &p.words;
-    let hits = g.find(&p.folded);
+    let hits = &p.hits;
     // A run that a gazetteer entry extends ("BBC Radio" of "BBC Radio 2")
     // is left to the gazetteer.
     let extended_by_list = |run: &std::ops::Range<usize>| {

@@ -130,6 +130,8 @@ pub struct Prepared {
     pub folded: String,
     pub words: Vec<tokens::Word>,
     pub names: names::Names,
+    /// Gazetteer hits in `folded`, found once.
+    pub hits: Vec<crate::gazetteer::Hit<'static>>,
 }
 
 /// The article with no tags at all (for measuring what tagging costs).
@@ -172,11 +174,13 @@ fn prepare(article: &Article) -> Vec<Prepared> {
             }
             let words = tokens::words(&folded);
             let names = names::Names::of(&words);
+            let hits = crate::gazetteer::gazetteer().find(&folded);
             Prepared {
                 kind: p.kind,
                 folded,
                 words,
                 names,
+                hits,
             }
         })
         .collect()

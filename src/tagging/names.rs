@@ -880,7 +880,7 @@ impl People {
         }
         let mut countries: HashMap<String, usize> = HashMap::new();
         for p in paragraphs {
-            for hit in g.find(&p.folded) {
+            for hit in &p.hits {
                 use crate::gazetteer::Origin;
                 if matches!(
                     hit.entry.origin,

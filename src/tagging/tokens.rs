@@ -5,12 +5,14 @@
 //! on abbreviations and initials ("U.S.", "Brig.", "J."), so that a sentence
 //! ends only at a real full stop.
 
+use compact_str::CompactString;
+
 /// One token of folded paragraph text; `start..end` are byte offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
-    pub text: String,
+    pub text: CompactString,
     /// `text` in lower case, computed once.
-    pub lower_text: String,
+    pub lower_text: CompactString,
     pub start: usize,
     pub end: usize,
     /// Index of the sentence the word belongs to.
@@ -139,7 +141,7 @@ pub fn words(folded: &str) -> Vec<Word> {
             end: m.end,
             text: &folded[m.start..m.end],
         };
-        let mut text = m.as_str().to_string();
+        let mut text = CompactString::from(m.as_str());
         let mut end = m.end();
         let is_dot_word = text.ends_with('.');
         // Split the English possessive off: "Russia's" → "Russia", "'s".
@@ -151,18 +153,18 @@ pub fn words(folded: &str) -> Vec<Word> {
             }
             pending_break = false;
             out.push(Word {
-                text: text[..cut].to_string(),
+                text: text[..cut].into(),
                 start,
                 end: start + cut,
                 sentence,
-                lower_text: String::new(),
+                lower_text: CompactString::default(),
             });
             out.push(Word {
                 text: "'s".into(),
                 start: start + cut,
                 end,
                 sentence,
-                lower_text: String::new(),
+                lower_text: CompactString::default(),
             });
             continue;
         }
@@ -192,7 +194,7 @@ pub fn words(folded: &str) -> Vec<Word> {
                 let start = out[n - 2].start;
                 let sent = out[n - 2].sentence;
                 out.truncate(n - 2);
-                text = format!("{}.m", &folded[start..start + 1]);
+                text = compact_str::format_compact!("{}.m", &folded[start..start + 1]);
                 end = m.end();
                 if folded[end..].starts_with('.') {
                     text.push('.');
@@ -203,7 +205,7 @@ pub fn words(folded: &str) -> Vec<Word> {
                     start,
                     end,
                     sentence: sent,
-                    lower_text: String::new(),
+                    lower_text: CompactString::default(),
                 });
                 continue;
             }
@@ -219,7 +221,7 @@ pub fn words(folded: &str) -> Vec<Word> {
                 start: m.start(),
                 end,
                 sentence,
-                lower_text: String::new(),
+                lower_text: CompactString::default(),
             });
             continue;
         }
@@ -233,7 +235,7 @@ pub fn words(folded: &str) -> Vec<Word> {
             start: m.start(),
             end,
             sentence,
-            lower_text: String::new(),
+            lower_text: CompactString::default(),
         });
         if ends {
             pending_break = true;
@@ -267,7 +269,9 @@ pub fn sentence_ranges(words: &[Word]) -> Vec<std::ops::Range<usize>> {
 fn fill_lower(words: &mut [Word]) {
     for w in words {
         w.lower_text = if w.text.is_ascii() {
-            w.text.to_ascii_lowercase()
+            let mut lower = w.text.clone();
+            lower.make_ascii_lowercase();
+            lower
         } else {
             w.text.to_lowercase()
         };
