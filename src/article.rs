@@ -253,6 +253,11 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub fn find_dateline(paragraph: &str) -> Option<Dateline> {
+    // A dateline opens with two capital letters; most paragraphs do not.
+    let mut chars = paragraph.chars();
+    if !(chars.next()?.is_uppercase() && chars.next()?.is_uppercase()) {
+        return None;
+    }
     let caps = DATELINE.captures(paragraph)?;
     let label = caps.get(1)?.as_str();
     // The capital run must be a word, not a lone initial ("A – B").

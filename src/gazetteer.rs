@@ -5,7 +5,7 @@
 //! organisations, weapon systems) go into a single Aho-Corasick automaton so
 //! a paragraph is scanned once, whatever the size of the lists.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -85,6 +85,8 @@ pub struct Gazetteer {
     first_names: HashMap<String, Gender>,
     /// Lower-cased titles, each as a list of words ("brig. gen." → ["brig.", "gen."]).
     titles: HashSet<String>,
+    /// Lower-cased first words of the titles, to reject most words at once.
+    title_starts: HashSet<String>,
     longest_title_words: usize,
     /// Lower-cased canonical/alias → index, for looking a name up whole.
     by_surface: HashMap<String, usize>,
@@ -114,7 +116,7 @@ impl Gazetteer {
     /// win over a shipped entry with the same surface form.
     pub fn build(user: &[UserEntry]) -> Gazetteer {
         let mut entries: Vec<Entry> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::default();
         let mut push = |surface: String, canonical: &str, kind, origin, needs_context| {
             // First list wins: a capital that is also a US state keeps its
             // country row, an alias never shadows another row's name.
@@ -221,6 +223,10 @@ impl Gazetteer {
             .map(|l| l.trim().to_lowercase())
             .filter(|l| !l.is_empty())
             .collect();
+        let title_starts: HashSet<String> = titles
+            .iter()
+            .filter_map(|t| t.split_whitespace().next().map(str::to_string))
+            .collect();
         let longest_title_words = titles
             .iter()
             .map(|t| t.split_whitespace().count())
@@ -236,6 +242,7 @@ impl Gazetteer {
             automaton,
             first_names,
             titles,
+            title_starts,
             longest_title_words,
             by_surface,
         }
@@ -308,6 +315,11 @@ impl Gazetteer {
         // "pc" are ordinary words.
         let short = joined.len() <= 4 || joined.ends_with('.');
         !short || joined.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// Can a title start with this (lower-case) word?
+    pub fn starts_title(&self, lower: &str) -> bool {
+        self.title_starts.contains(lower)
     }
 
     pub fn longest_title_words(&self) -> usize {

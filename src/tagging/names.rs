@@ -523,6 +523,11 @@ const CONNECTORS: &[&str] = &[
 static CONNECTORS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
     std::sync::LazyLock::new(|| CONNECTORS.iter().copied().collect());
 
+/// [`is_not_name`] for a word already in lower case.
+pub fn is_not_name_lower(w: &str) -> bool {
+    NOT_NAMES_SET.contains(w)
+}
+
 pub fn is_not_name(w: &str) -> bool {
     NOT_NAMES_SET.contains(w.to_lowercase().as_str())
 }
@@ -560,7 +565,7 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
     let mut runs = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        if !is_name_word(&words[i]) || is_not_name(&words[i].text) {
+        if !is_name_word(&words[i]) || NOT_NAMES_SET.contains(words[i].lower()) {
             i += 1;
             continue;
         }
@@ -571,7 +576,9 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
         if opens_sentence {
             let lower = words[i].lower();
             let next_is_name = words.get(i + 1).is_some_and(|n| {
-                n.sentence == words[i].sentence && is_name_word(n) && !is_not_name(&n.text)
+                n.sentence == words[i].sentence
+                    && is_name_word(n)
+                    && !NOT_NAMES_SET.contains(n.lower())
             });
             if (lower.ends_with("ed") || lower.ends_with("ing") || lower.ends_with("ly"))
                 && !next_is_name
@@ -587,7 +594,7 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
         let mut has_of = false;
         while end < words.len() && words[end].sentence == words[start].sentence {
             let w = &words[end];
-            if is_name_word(w) && !is_not_name(&w.text) {
+            if is_name_word(w) && !NOT_NAMES_SET.contains(w.lower()) {
                 end += 1;
                 continue;
             }
@@ -610,7 +617,7 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
                 if k < words.len()
                     && words[k].sentence == words[start].sentence
                     && is_name_word(&words[k])
-                    && !is_not_name(&words[k].text)
+                    && !NOT_NAMES_SET.contains(words[k].lower())
                 {
                     has_of |= lower == "of" || lower == "for";
                     end = k + 1;
@@ -689,6 +696,10 @@ pub fn after_last_title(words: &[Word], range: &std::ops::Range<usize>) -> Optio
     let mut best = None;
     for end in range.start + 1..=range.end {
         for len in 1..=max.min(end - range.start) {
+            // Most words start no title: skip the join and the look-up.
+            if !g.starts_title(words[end - len].lower()) {
+                continue;
+            }
             let slice: Vec<&str> = words[end - len..end]
                 .iter()
                 .map(|w| w.text.as_str())

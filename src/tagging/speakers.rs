@@ -998,7 +998,11 @@ fn role_before(words: &[Word], run_start: usize, name_start: usize) -> Option<St
             took_title = true;
             continue;
         }
-        if took_title && prev.is_capitalised() && !prev.is_punct() && !is_not_name(&prev.text) {
+        if took_title
+            && prev.is_capitalised()
+            && !prev.is_punct()
+            && !super::names::is_not_name_lower(prev.lower())
+        {
             k -= 1;
             continue;
         }
@@ -1112,7 +1116,9 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                 });
             let mut i = sentence.start;
             while i < sentence.end {
-                if st.in_quote[i] {
+                // Cues are lower-case words: skip names and punctuation fast.
+                let lowercase = words[i].text.starts_with(|c: char| c.is_lowercase());
+                if st.in_quote[i] || !(lowercase || words[i].lower() == "according") {
                     i += 1;
                     continue;
                 }
