@@ -378,6 +378,51 @@ fn stream_hash(file: &Path) -> std::io::Result<(String, Vec<u8>)> {
     Ok((format!("{:032x}", h.digest128()), head))
 }
 
+/// One JSON-lines record, parsed (on any core) before it is offered.
+struct ParsedLine {
+    line_no: usize,
+    bytes: u64,
+    /// The article and the hash of its line, or why the line was skipped.
+    result: std::result::Result<(Article, String), String>,
+    bad_utf8: bool,
+}
+
+fn parse_line(rel: &str, line_no: usize, raw: &[u8], max_record_bytes: u64) -> Option<ParsedLine> {
+    let bytes = raw.len() as u64;
+    if bytes > max_record_bytes {
+        return Some(ParsedLine {
+            line_no,
+            bytes,
+            result: Err(format!(
+                "skipped: record over the {max_record_bytes}-byte limit"
+            )),
+            bad_utf8: false,
+        });
+    }
+    let (line, bad_utf8) = match std::str::from_utf8(raw) {
+        Ok(l) => (std::borrow::Cow::Borrowed(l), false),
+        Err(_) => (String::from_utf8_lossy(raw), true),
+    };
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
+    }
+    let result = match parse_json_record(rel, line_no, line) {
+        Ok(a) if !a.paragraphs.is_empty() => Ok((a, content_hash(line.as_bytes()))),
+        Ok(_) => Err("skipped: empty body".to_string()),
+        Err(msg) => Err(msg),
+    };
+    Some(ParsedLine {
+        line_no,
+        bytes,
+        result,
+        bad_utf8,
+    })
+}
+
+/// Lines parsed together on all cores.
+const PARSE_BATCH: usize = 512;
+
 /// Streams a JSON-lines file record by record into `state`.
 fn read_jsonl(
     run: &mut Run,
@@ -390,88 +435,75 @@ fn read_jsonl(
     use std::io::BufRead;
     let mut reader = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(file)?);
     let mut keys_seen: HashSet<String> = HashSet::new();
-    let mut raw = Vec::new();
     let mut line_no = 0;
     let mut warned_utf8 = false;
     let mut consumed = 0u64;
-    loop {
-        raw.clear();
-        if reader.read_until(b'\n', &mut raw)? == 0 {
-            break;
+    let mut eof = false;
+    while !eof {
+        let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(PARSE_BATCH);
+        while batch.len() < PARSE_BATCH {
+            let mut raw = Vec::new();
+            if reader.read_until(b'\n', &mut raw)? == 0 {
+                eof = true;
+                break;
+            }
+            line_no += 1;
+            batch.push((line_no, raw));
         }
-        line_no += 1;
-        consumed += raw.len() as u64;
-        if line_no % 200 == 0 {
-            // Progress inside a large file; its size is added when it ends.
-            run.report((run.bytes_done + consumed).saturating_sub(state.size));
-        }
-        let at = format!("{rel}:{line_no}");
-        if raw.len() as u64 > max_record_bytes {
-            run.warn(
-                at,
-                format!("skipped: record over the {max_record_bytes}-byte limit"),
-            );
-            continue;
-        }
-        let line = match std::str::from_utf8(&raw) {
-            Ok(l) => std::borrow::Cow::Borrowed(l),
-            Err(_) => {
-                if !warned_utf8 {
-                    run.warn(
-                        at.clone(),
-                        "invalid UTF-8, decoded with replacement characters".into(),
-                    );
-                    warned_utf8 = true;
+        let parsed: Vec<ParsedLine> = batch
+            .par_iter()
+            .filter_map(|(no, raw)| parse_line(rel, *no, raw, max_record_bytes))
+            .collect();
+        consumed += batch.iter().map(|(_, r)| r.len() as u64).sum::<u64>();
+        // Progress inside a large file; its size is added when it ends.
+        run.report((run.bytes_done + consumed).saturating_sub(state.size));
+        for p in parsed {
+            let at = format!("{rel}:{}", p.line_no);
+            if p.bad_utf8 && !warned_utf8 {
+                run.warn(
+                    at.clone(),
+                    "invalid UTF-8, decoded with replacement characters".into(),
+                );
+                warned_utf8 = true;
+            }
+            let _ = p.bytes;
+            let (mut article, content) = match p.result {
+                Ok(ok) => ok,
+                Err(msg) => {
+                    run.warn(at, msg);
+                    continue;
                 }
-                String::from_utf8_lossy(&raw)
+            };
+            let has_id = !article.id.starts_with(&format!("{rel}:"));
+            let mut key = if has_id {
+                article.id.clone()
+            } else {
+                format!("line-{}", &content[..16])
+            };
+            if !keys_seen.insert(key.clone()) {
+                key = format!("{key}@{}", p.line_no);
+                keys_seen.insert(key.clone());
             }
-        };
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let article = match parse_json_record(rel, line_no, line) {
-            Ok(a) if !a.paragraphs.is_empty() => a,
-            Ok(_) => {
-                run.warn(at, "skipped: empty body".into());
-                continue;
+            run.articles_read += 1;
+            let loc = location(rel, &key);
+            // A record's documents carry its own location ("feed.jsonl:ID"),
+            // so `show` and hits name one article, not the whole file.
+            article.path = loc.clone();
+            let primary = run.offer(article, &content, &loc)?;
+            state.records.push(Record {
+                key,
+                content,
+                primary,
+            });
+            if run.since_commit >= run.batch {
+                // Commit mid-file: the file counts as partly done and keeps
+                // its old records referenced until it is read to the end.
+                let mut partial = state.clone();
+                if let Some(s) = old_state {
+                    partial.records.extend(s.records.iter().cloned());
+                }
+                run.maybe_commit(Some((rel, partial)))?;
             }
-            Err(msg) => {
-                run.warn(at, msg);
-                continue;
-            }
-        };
-        let content = content_hash(line.as_bytes());
-        let has_id = !article.id.starts_with(&format!("{rel}:"));
-        let mut key = if has_id {
-            article.id.clone()
-        } else {
-            format!("line-{}", &content[..16])
-        };
-        if !keys_seen.insert(key.clone()) {
-            key = format!("{key}@{line_no}");
-            keys_seen.insert(key.clone());
-        }
-        run.articles_read += 1;
-        let loc = location(rel, &key);
-        // A record's documents carry its own location ("feed.jsonl:ID"),
-        // so `show` and hits name one article, not the whole file.
-        let mut article = article;
-        article.path = loc.clone();
-        let primary = run.offer(article, &content, &loc)?;
-        state.records.push(Record {
-            key,
-            content,
-            primary,
-        });
-        if run.since_commit >= run.batch {
-            // Commit mid-file: the file counts as partly done and keeps
-            // its old records referenced until it is read to the end.
-            let mut partial = state.clone();
-            if let Some(s) = old_state {
-                partial.records.extend(s.records.iter().cloned());
-            }
-            run.maybe_commit(Some((rel, partial)))?;
         }
     }
     Ok(())

@@ -439,3 +439,47 @@ fn bbc_politics_indexes_and_searches() {
         v["facets"]
     );
 }
+
+#[test]
+fn entity_filters_accept_aliases_and_analyze_explains() {
+    let ws = built();
+    let (v, code) = json(
+        ws.path(),
+        &["search", "shells", "--place", "N. Korea", "--json"],
+    );
+    assert_eq!(code, 0, "{v}");
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["name"] == "North Korea")));
+    let (_, code) = json(
+        ws.path(),
+        &["search", "denied", "--place", "pyongyang", "--json"],
+    );
+    assert_eq!(code, 0);
+    let o = run(
+        ws.path(),
+        &["analyze", "--explain", "corpus/000_545491d4a5c1f521.txt"],
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("weapon:Shahed-136 [pattern:designator]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[cue-left]") && out.contains("[list:capital]"),
+        "{out}"
+    );
+    let o = run(
+        ws.path(),
+        &[
+            "analyze",
+            "--json",
+            "--explain",
+            "corpus/000_545491d4a5c1f521.txt",
+        ],
+    );
+    let a: Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    assert_eq!(a["paragraphs"][1]["speakers"][0]["rule"], "cue-left");
+}

@@ -589,4 +589,100 @@ mod tests {
         assert!(t.contains(&"kamikaze drone".to_string()), "{t:?}");
         assert!(weapon_types("weapons of the mind").is_empty());
     }
+
+    /// Entities of a made-up article, per paragraph, as "kind:name".
+    fn tags(text: &str) -> Vec<Vec<String>> {
+        let a = crate::article::parse_txt("t.txt", &format!("Headline for a test\n\n{text}"));
+        crate::tagging::tag_article(a)
+            .paragraphs
+            .into_iter()
+            .map(|p| {
+                p.entities
+                    .into_iter()
+                    .map(|e| format!("{}:{}", e.kind.as_str(), e.name))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn has(tags: &[String], t: &str) -> bool {
+        tags.iter().any(|x| x == t)
+    }
+
+    #[test]
+    fn aliases_fold_to_canonical_names() {
+        let t =
+            tags("Officials in the U.S., Britain and the Kremlin met N. Korea's envoy.").remove(0);
+        for want in [
+            "place:United States",
+            "place:United Kingdom",
+            "org:Kremlin",
+            "place:North Korea",
+        ] {
+            assert!(has(&t, want), "{want} in {t:?}");
+        }
+    }
+
+    #[test]
+    fn people_by_first_name_or_title_and_surnames_resolved() {
+        let t = tags("Gen. Omar Farouk and Helen Brandt arrived.\n\nLater Farouk left.");
+        assert!(
+            has(&t[0], "person:Omar Farouk") && has(&t[0], "person:Helen Brandt"),
+            "{t:?}"
+        );
+        assert!(has(&t[1], "person:Omar Farouk"), "{t:?}");
+        // A sentence-opening word is not a name.
+        let t = tags("Meanwhile, prices rose.").remove(0);
+        assert!(t.iter().all(|x| !x.starts_with("person:")), "{t:?}");
+    }
+
+    #[test]
+    fn organisation_words_and_nouns_make_organisations() {
+        let t = tags("The Fenwick Foundation sued the Gazette newspaper.").remove(0);
+        assert!(has(&t, "org:Fenwick Foundation"), "{t:?}");
+        assert!(has(&t, "org:Gazette"), "{t:?}");
+    }
+
+    #[test]
+    fn place_words_and_locatives_make_places() {
+        let t = tags("Ferries left Harwick Island for a rally at Tolbury on Monday.").remove(0);
+        assert!(
+            has(&t, "place:Harwick Island") && has(&t, "place:Tolbury"),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn events_and_works_are_not_people() {
+        let t = tags("She starred in the film Vera Drake and watched the Davis Cup.").remove(0);
+        assert!(t.iter().all(|x| !x.starts_with("person:")), "{t:?}");
+    }
+
+    #[test]
+    fn cities_in_sports_articles_are_clubs() {
+        let t = tags("Liverpool beat the league leaders as the striker scored twice and the fans sang at the stadium.").remove(0);
+        assert!(!has(&t, "place:Liverpool"), "{t:?}");
+        let t = tags("Liverpool council approved a new bus route.").remove(0);
+        assert!(has(&t, "place:Liverpool"), "{t:?}");
+    }
+
+    #[test]
+    fn a_capital_speaking_stands_for_its_government() {
+        let t = tags("Moscow denied the report on Monday.").remove(0);
+        assert!(has(&t, "place:Moscow") && has(&t, "place:Russia"), "{t:?}");
+        let t = tags("Tourists flocked to Moscow in May.").remove(0);
+        assert!(has(&t, "place:Moscow") && !has(&t, "place:Russia"), "{t:?}");
+    }
+
+    #[test]
+    fn ambiguous_weapon_names_need_context() {
+        assert!(has(
+            &tags("Kyiv received a Patriot battery.")[0],
+            "weapon:Patriot"
+        ));
+        assert!(!has(
+            &tags("A patriot sang the anthem. The Patriot Act passed.")[0],
+            "weapon:Patriot"
+        ));
+    }
 }
