@@ -205,6 +205,8 @@ struct Run<'a> {
     orphans: BTreeSet<String>,
     pending: Vec<Pending>,
     since_commit: usize,
+    /// Documents queued or deleted in this run.
+    changes: usize,
     retagged: usize,
     previously_indexed: HashSet<String>,
     affected: Option<AhoCorasick>,
@@ -341,6 +343,7 @@ impl Run<'_> {
             content: content.to_string(),
         });
         self.since_commit += 1;
+        self.changes += 1;
         if self.pending.len() >= TAG_BATCH {
             self.flush()?;
         }
@@ -603,6 +606,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         new_files: BTreeMap::new(),
         pending: Vec::new(),
         since_commit: 0,
+        changes: 0,
         retagged: 0,
         previously_indexed,
         affected,
@@ -808,6 +812,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
             run.writer
                 .delete_term(Term::from_field_u64(fields.key, index::doc_key(content)));
             run.indexed.remove(content);
+            run.changes += 1;
         }
     }
     // Exactly one location per content carries its documents. Where the one
@@ -863,8 +868,21 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         files: run.new_files.clone(),
         orphans: BTreeSet::new(),
     };
-    run.commit(&manifest, duplicates)?;
-    run.writer.wait_merging_threads()?;
+    // Nothing to record (no document, no file state changed): leave the
+    // last commit as it is, which keeps a no-change run cheap.
+    let unchanged = !retag_all
+        && run.changes == 0
+        && reindex.is_empty()
+        && orphans.is_empty()
+        && run.config == old.config
+        && manifest.files == old.files
+        && old_payload
+            .as_ref()
+            .is_some_and(|p| p.duplicates == duplicates);
+    if !unchanged {
+        run.commit(&manifest, duplicates)?;
+        run.writer.wait_merging_threads()?;
+    }
 
     // Counts per location, against the last complete state.
     let old_locs: HashMap<String, String> = old
@@ -930,9 +948,27 @@ fn counts(index: &Index, fields: &Fields) -> Result<(u64, usize, usize)> {
         .reload_policy(tantivy::ReloadPolicy::Manual)
         .try_into()?;
     let searcher = reader.searcher();
-    let speakers = crate::search::facet_values(&searcher, fields.speaker)?.len();
-    let entities = crate::search::facet_values(&searcher, fields.entity)?.len();
-    Ok((searcher.num_docs(), speakers, entities))
+    // Count raw facet terms ("kind\0name"; the bare "kind" ancestors have no
+    // separator) without decoding them.
+    let distinct = |field| -> Result<usize> {
+        let mut seen: rustc_hash::FxHashSet<Vec<u8>> = rustc_hash::FxHashSet::default();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                let key = stream.key();
+                if key.contains(&0) && !seen.contains(key) {
+                    seen.insert(key.to_vec());
+                }
+            }
+        }
+        Ok(seen.len())
+    };
+    Ok((
+        searcher.num_docs(),
+        distinct(fields.speaker)?,
+        distinct(fields.entity)?,
+    ))
 }
 
 /// A cheap fingerprint of the corpus (paths, sizes, times), for `--watch`.
