@@ -159,7 +159,6 @@ const NOT_NAMES: &[&str] = &[
     "first",
     "second",
     "third",
-    "new",
     "former",
     "senior",
     "top",
@@ -763,7 +762,14 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
         range.end -= 1;
     }
     let first = &words[range.start].text;
-    let last_is_title = g.is_title(&[words[range.end - 1].text.as_str()]);
+    // "Tory MP" is a role; "Jim Dean" is a name whose surname is also a title.
+    let last = &words[range.end - 1].text;
+    let last_is_title = g.is_title(&[last.as_str()])
+        && (last
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+            || !g.is_first_name(&words[range.start].text));
     if (2..=4).contains(&range.len())
         && !last_is_title
         && g.is_first_name(first)

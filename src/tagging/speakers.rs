@@ -672,17 +672,42 @@ fn subject_left(st: &ParagraphState, sentence: &Range<usize>, i: usize) -> Optio
         let mut k = j;
         while k > sentence.start {
             k -= 1;
+            // "(D., Calif.)": nothing inside a parenthesis is the subject.
+            if words[k].text == ")" {
+                while k > sentence.start && words[k].text != "(" {
+                    k -= 1;
+                }
+                // "Rep. Scott Peters (D., Calif.), who ..., said"
+                if let Some(run) = st.run_ending_at(k) {
+                    if run.start == sentence.start
+                        && matches!(st.names.class(words, &run), NameClass::Person { .. })
+                    {
+                        return Some(Subject::Name(run));
+                    }
+                }
+                continue;
+            }
             if words[k].text == "," {
                 if let Some(run) = st.run_ending_at(k) {
-                    if matches!(
-                        st.names.class(words, &run),
-                        NameClass::Known(EntityKind::Place, ..) | NameClass::Place
-                    ) {
+                    // A place, or a name inside the apposition ("chairman
+                    // of Democracy for America"), is not the subject: look
+                    // further back.
+                    let embedded = run.start > sentence.start
+                        && words[run.start - 1]
+                            .text
+                            .starts_with(|c: char| c.is_lowercase())
+                        && !is_determiner(&words[run.start - 1]);
+                    if embedded
+                        || matches!(
+                            st.names.class(words, &run),
+                            NameClass::Known(EntityKind::Place, ..) | NameClass::Place
+                        )
+                    {
                         continue;
                     }
                     return Some(Subject::Name(run));
                 }
-                break;
+                // ", a progressive committee," — keep looking for the name.
             }
         }
         return None;
@@ -1682,6 +1707,22 @@ mod tests {
         assert_eq!(
             speakers("The report was first published by a local paper, WXYZ said."),
             [["WXYZ"]]
+        );
+    }
+
+    #[test]
+    fn long_appositions_and_party_labels() {
+        assert_eq!(
+            speakers(
+                "Jim Dean, chairman of Democracy for America, a progressive group, warned members."
+            ),
+            [["Jim Dean"]]
+        );
+        assert_eq!(
+            speakers(
+                "Rep. Scott Peters (D., Calif.), who had not decided, said the call came twice."
+            ),
+            [["Scott Peters"]]
         );
     }
 }
