@@ -979,6 +979,15 @@ fn speaker_from_run(
             if r.len() == 1 && opens && !g.is_first_name(&name) {
                 return None;
             }
+            // "MPs said", "Senators said": a group by role, not a name.
+            if r.len() == 1 {
+                let w = words[r.start].text.as_str();
+                if let Some(singular) = w.strip_suffix('s') {
+                    if g.is_title(&[singular]) {
+                        return None;
+                    }
+                }
+            }
             // "The Post adds", "TMZ", "PolitiFact": one-word organisations.
             if r.len() == 1 {
                 let w = &words[r.start].text;
@@ -1723,6 +1732,14 @@ mod tests {
                 "Rep. Scott Peters (D., Calif.), who had not decided, said the call came twice."
             ),
             [["Scott Peters"]]
+        );
+    }
+
+    #[test]
+    fn groups_by_role_are_not_speakers() {
+        assert_eq!(
+            speakers("Some of the proposals, MPs said, went too far."),
+            [Vec::<String>::new()]
         );
     }
 }
