@@ -210,7 +210,12 @@ fn run_index(args: &IndexArgs) -> anyhow::Result<Found> {
     let summary = summary?;
     report(&summary)?;
     if args.watch {
-        watch(loc, &opts, &report)?;
+        // The bar is done; later updates report only their summaries.
+        let quiet_opts = update::Options {
+            progress: None,
+            ..opts
+        };
+        watch(loc, &quiet_opts, &report)?;
     }
     if args.strict && summary.warning_count > 0 {
         anyhow::bail!(
