@@ -167,32 +167,6 @@ const NOT_NAMES: &[&str] = &[
     "acting",
     "interim",
     "speaking",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan.",
-    "feb.",
-    "aug.",
-    "sept.",
-    "sep.",
-    "oct.",
-    "nov.",
-    "dec.",
     "christmas",
     "easter",
     "ramadan",
@@ -272,7 +246,51 @@ const NOT_NAMES: &[&str] = &[
     "she's",
 ];
 static NOT_NAMES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
-    std::sync::LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+    std::sync::LazyLock::new(|| {
+        NOT_NAMES
+            .iter()
+            .chain(TIME_WORDS)
+            .copied()
+            .filter(|w| *w != "may")
+            .collect()
+    });
+
+/// Days and months (with their abbreviations): not names, and skipped
+/// with their preposition between a speaker and the verb. "May" is also a
+/// name, so it counts only as a time word.
+pub const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "sept.",
+    "oct.",
+    "nov.",
+    "dec.",
+];
 
 /// Last words that make a run an organisation.
 const ORG_HEADS: &[&str] = &[

@@ -359,42 +359,8 @@ const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
 static BETWEEN_SUBJECT_AND_VERB_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
     std::sync::LazyLock::new(|| BETWEEN_SUBJECT_AND_VERB.iter().copied().collect());
 
-/// Days, months and the like, skipped with their preposition.
-const TIME_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "sept.",
-    "oct.",
-    "nov.",
-    "dec.",
-];
 static TIME_WORDS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
-    std::sync::LazyLock::new(|| TIME_WORDS.iter().copied().collect());
+    std::sync::LazyLock::new(|| super::names::TIME_WORDS.iter().copied().collect());
 
 /// Nouns that stand for an organisation's voice, or a person in its name.
 const VOICE_NOUNS: &[&str] = &[
