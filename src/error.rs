@@ -29,12 +29,20 @@ pub enum Error {
         value: String,
         reason: String,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
+    // No `#[source]`: the message already carries tantivy's text, and a
+    // source would print it twice in the one-line error.
     #[error("index error: {0}")]
-    Tantivy(#[from] tantivy::TantivyError),
-    #[error("{0}")]
+    Tantivy(tantivy::TantivyError),
+    #[error(transparent)]
     Json(#[from] serde_json::Error),
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        Error::Tantivy(e)
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
