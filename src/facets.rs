@@ -13,6 +13,19 @@ use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentReader};
 
+/// Ordinal ranges of each kind, per segment: segments never change, so a
+/// process that searches many times looks them up once.
+type RangeKey = (tantivy::index::SegmentId, String, Vec<String>);
+static RANGES: std::sync::LazyLock<std::sync::Mutex<FxHashMap<RangeKey, Vec<(String, u64, u64)>>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Names of facet ordinals already looked up (segment, field, ordinal):
+/// the same top values come back query after query.
+static NAMES: std::sync::LazyLock<
+    std::sync::Mutex<FxHashMap<(tantivy::index::SegmentId, u32, u64), String>>,
+> = std::sync::LazyLock::new(Default::default);
+const NAME_CACHE_LIMIT: usize = 100_000;
+
 /// (kind, name, paragraphs) for the top values of each kind.
 pub type Counts = Vec<(String, String, u64)>;
 
@@ -36,6 +49,9 @@ impl TopFacets {
 
 pub struct TopFacetsSegment {
     reader: FacetReader,
+    segment: tantivy::index::SegmentId,
+    /// The field's id in the schema, for the name cache.
+    field_id: u32,
     counts: Vec<u32>,
     /// Ordinal range of each kind in this segment's dictionary.
     ranges: Vec<(String, u64, u64)>,
@@ -50,19 +66,32 @@ impl Collector for TopFacets {
 
     fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<TopFacetsSegment> {
         let reader = segment.facet_reader(&self.field)?;
-        let dict = reader.facet_dict();
-        let mut ranges = Vec::new();
-        let n = reader.num_facets() as u64;
-        for kind in &self.kinds {
-            // Encoded facets separate path parts with \0: "person\0John Kirby".
-            let start = ord_or_next(dict, format!("{kind}\u{0}").as_bytes())?;
-            let end = ord_or_next(dict, format!("{kind}\u{1}").as_bytes())?;
-            // `Next` past the last term is out of range: clamp.
-            let (start, end) = (start.min(n), end.min(n));
-            ranges.push((kind.clone(), start, end.max(start)));
-        }
+        let cache_key = (segment.segment_id(), self.field.clone(), self.kinds.clone());
+        let cached = RANGES.lock().ok().and_then(|m| m.get(&cache_key).cloned());
+        let ranges = match cached {
+            Some(r) => r,
+            None => {
+                let dict = reader.facet_dict();
+                let mut ranges = Vec::new();
+                let n = reader.num_facets() as u64;
+                for kind in &self.kinds {
+                    // Encoded facets separate path parts with \0: "person\0John Kirby".
+                    let start = ord_or_next(dict, format!("{kind}\u{0}").as_bytes())?;
+                    let end = ord_or_next(dict, format!("{kind}\u{1}").as_bytes())?;
+                    // `Next` past the last term is out of range: clamp.
+                    let (start, end) = (start.min(n), end.min(n));
+                    ranges.push((kind.clone(), start, end.max(start)));
+                }
+                if let Ok(mut m) = RANGES.lock() {
+                    m.insert(cache_key, ranges.clone());
+                }
+                ranges
+            }
+        };
         Ok(TopFacetsSegment {
             counts: vec![0; reader.num_facets()],
+            segment: segment.segment_id(),
+            field_id: segment.schema().get_field(&self.field)?.field_id(),
             reader,
             ranges,
             keep: if self.k == 0 { usize::MAX } else { self.k + 5 },
@@ -121,14 +150,34 @@ impl SegmentCollector for TopFacetsSegment {
                     (c > 0).then_some((c, o))
                 })
                 .collect();
-            best.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            best.truncate(self.keep);
+            let order = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+            if best.len() > self.keep {
+                best.select_nth_unstable_by(self.keep, order);
+                best.truncate(self.keep);
+            }
+            best.sort_unstable_by(order);
             for (count, ord) in best {
-                if self.reader.facet_from_ord(ord, &mut facet).is_ok() {
-                    if let [_, name] = facet.to_path().as_slice() {
-                        out.push((kind.clone(), name.to_string(), u64::from(count)));
+                let key = (self.segment, self.field_id, ord);
+                let cached = NAMES.lock().ok().and_then(|m| m.get(&key).cloned());
+                let name = match cached {
+                    Some(n) => n,
+                    None => {
+                        if self.reader.facet_from_ord(ord, &mut facet).is_err() {
+                            continue;
+                        }
+                        let Some(n) = facet.to_path().get(1).map(|s| s.to_string()) else {
+                            continue;
+                        };
+                        if let Ok(mut m) = NAMES.lock() {
+                            if m.len() >= NAME_CACHE_LIMIT {
+                                m.clear();
+                            }
+                            m.insert(key, n.clone());
+                        }
+                        n
                     }
-                }
+                };
+                out.push((kind.clone(), name, u64::from(count)));
             }
         }
         out
