@@ -16,14 +16,14 @@ use tantivy::{DocId, Score, SegmentReader};
 /// Ordinal ranges of each kind, per segment: segments never change, so a
 /// process that searches many times looks them up once.
 type RangeKey = (tantivy::index::SegmentId, String, Vec<String>);
-static RANGES: std::sync::LazyLock<std::sync::Mutex<FxHashMap<RangeKey, Vec<(String, u64, u64)>>>> =
-    std::sync::LazyLock::new(Default::default);
+type KindRanges = Vec<(String, u64, u64)>;
+type Cache<K, V> = std::sync::LazyLock<std::sync::Mutex<FxHashMap<K, V>>>;
+static RANGES: Cache<RangeKey, KindRanges> = std::sync::LazyLock::new(Default::default);
 
 /// Names of facet ordinals already looked up (segment, field, ordinal):
 /// the same top values come back query after query.
-static NAMES: std::sync::LazyLock<
-    std::sync::Mutex<FxHashMap<(tantivy::index::SegmentId, u32, u64), String>>,
-> = std::sync::LazyLock::new(Default::default);
+static NAMES: Cache<(tantivy::index::SegmentId, u32, u64), String> =
+    std::sync::LazyLock::new(Default::default);
 const NAME_CACHE_LIMIT: usize = 100_000;
 
 /// (kind, name, paragraphs) for the top values of each kind.
