@@ -35,8 +35,6 @@ const CUE_VERBS: &[&str] = &[
     "add",
     "adds",
     "added",
-    "note",
-    "notes",
     "noted",
     "explain",
     "explains",
@@ -47,8 +45,6 @@ const CUE_VERBS: &[&str] = &[
     "argue",
     "argues",
     "argued",
-    "claim",
-    "claims",
     "claimed",
     "insist",
     "insists",
@@ -80,11 +76,7 @@ const CUE_VERBS: &[&str] = &[
     "testify",
     "testifies",
     "testified",
-    "recall",
-    "recalls",
     "recalled",
-    "stress",
-    "stresses",
     "stressed",
     "predict",
     "predicts",
@@ -121,17 +113,12 @@ const CUE_VERBS: &[&str] = &[
     "blamed",
     "blames",
     "cited",
-    "cites",
-    "asked",
-    "asks",
     "declare",
     "declares",
     "declared",
     "maintain",
     "maintains",
     "maintained",
-    "state",
-    "states",
     "stated",
     "concede",
     "concedes",
@@ -154,9 +141,6 @@ const CUE_VERBS: &[&str] = &[
     "contend",
     "contends",
     "contended",
-    "report",
-    "reports",
-    "reported",
     "vow",
     "vows",
     "vowed",
@@ -169,27 +153,9 @@ const CUE_VERBS: &[&str] = &[
     "complain",
     "complains",
     "complained",
-    "observe",
-    "observes",
-    "observed",
     "remark",
     "remarks",
     "remarked",
-    "continue",
-    "continued",
-    "continues",
-    "agree",
-    "agreed",
-    "agrees",
-    "estimate",
-    "estimated",
-    "estimates",
-    "believe",
-    "believes",
-    "believed",
-    "reveal",
-    "revealed",
-    "reveals",
     "pledge",
     "pledged",
     "pledges",
@@ -248,7 +214,8 @@ const CUE_PHRASES: &[(&str, &str)] = &[
     ("spoken", "about"),
 ];
 
-/// Verbs too weak to report speech unless a quotation or "that" follows.
+/// Reporting verbs too weak to report speech unless a quotation, a colon
+/// or "that" follows ("agreed that", but not "agreed a deal").
 const WEAK_CUES: &[&str] = &[
     "continue",
     "continued",
@@ -524,16 +491,25 @@ fn words_is_the(words: &[Word], i: usize) -> bool {
     words.get(i).is_some_and(|w| w.is("the"))
 }
 
+/// Any reporting verb, strong or weak.
+fn is_speech_verb(w: &str) -> bool {
+    CUE_VERBS_SET.contains(w) || WEAK_CUES_SET.contains(w)
+}
+
+/// Is the word before `i` a form of "be" (a passive: "is said to")?
+fn after_be(words: &[Word], i: usize) -> bool {
+    i > 0
+        && matches!(
+            words[i - 1].lower(),
+            "is" | "was" | "be" | "been" | "being" | "are" | "were"
+        )
+}
+
 fn is_cue_at(words: &[Word], i: usize) -> bool {
     let w = words[i].lower();
-    if CUE_VERBS_SET.contains(w) {
+    if is_speech_verb(w) {
         // Passive "is said to" and adjectival uses do not report speech.
-        if i > 0
-            && matches!(
-                words[i - 1].lower(),
-                "is" | "was" | "be" | "been" | "being" | "are" | "were"
-            )
-        {
+        if after_be(words, i) {
             return false;
         }
         if WEAK_CUES_SET.contains(w) {
@@ -552,13 +528,9 @@ fn is_cue_at(words: &[Word], i: usize) -> bool {
 /// A speech-act verb in the passive with its agent: "was criticised by X".
 fn is_passive_by(words: &[Word], i: usize) -> bool {
     let w = words[i].lower();
-    i > 0
-        && (CUE_VERBS_SET.contains(w) || PASSIVE_SPEECH_SET.contains(w))
+    (is_speech_verb(w) || PASSIVE_SPEECH_SET.contains(w))
         && w.ends_with("ed")
-        && matches!(
-            words[i - 1].lower(),
-            "is" | "was" | "be" | "been" | "being" | "are" | "were"
-        )
+        && after_be(words, i)
         && words.get(i + 1).is_some_and(|n| n.is("by"))
 }
 
