@@ -186,6 +186,37 @@ fn prepare(article: &Article) -> Vec<Prepared> {
         .collect()
 }
 
+/// A capital that speaks stands for its government: the paragraph also
+/// mentions the country ("Pyongyang denied" → North Korea).
+fn add_governments(entities: &mut Vec<Entity>, speakers: &[Speaker]) {
+    if !speakers.iter().any(|s| s.kind == SpeakerKind::Org) {
+        return;
+    }
+    let g = crate::gazetteer::gazetteer();
+    let countries: Vec<String> = entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Place)
+        .filter_map(|e| g.lookup(&e.name).and_then(|x| x.country.clone()))
+        .filter(|c| {
+            speakers
+                .iter()
+                .any(|s| s.kind == SpeakerKind::Org && s.name == *c)
+        })
+        .collect();
+    for country in countries {
+        if !entities
+            .iter()
+            .any(|x| x.kind == EntityKind::Place && x.name == country)
+        {
+            entities.push(Entity {
+                name: country,
+                kind: EntityKind::Place,
+                rule: "capital-as-government",
+            });
+        }
+    }
+}
+
 /// Tags every paragraph of `article`.
 pub fn tag_article(mut article: Article) -> TaggedArticle {
     let prepared = prepare(&article);
@@ -204,39 +235,14 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
         .zip(entities)
         .zip(speakers)
         .map(|((p, mut entities), speakers)| {
-            // A capital that speaks stands for its government: the paragraph
-            // also mentions the country ("Pyongyang denied" → North Korea).
-            let g = crate::gazetteer::gazetteer();
-            for e in entities.clone() {
-                if e.kind != EntityKind::Place {
-                    continue;
-                }
-                let Some(country) = g.lookup(&e.name).and_then(|x| x.country.clone()) else {
-                    continue;
-                };
-                let speaks = speakers
-                    .iter()
-                    .any(|s| s.kind == SpeakerKind::Org && s.name == country);
-                if speaks
-                    && !entities
-                        .iter()
-                        .any(|x| x.kind == EntityKind::Place && x.name == country)
-                {
-                    entities.push(Entity {
-                        name: country,
-                        kind: EntityKind::Place,
-                        rule: "capital-as-government",
-                    });
-                }
+            add_governments(&mut entities, &speakers);
+            TaggedParagraph {
+                index: p.index,
+                kind: p.kind,
+                text: p.text,
+                speakers,
+                entities,
             }
-            (p, entities, speakers)
-        })
-        .map(|(p, entities, speakers)| TaggedParagraph {
-            index: p.index,
-            kind: p.kind,
-            text: p.text,
-            speakers,
-            entities,
         })
         .collect();
     TaggedArticle {
