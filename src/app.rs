@@ -260,23 +260,26 @@ fn watch(
     }
 }
 
-/// Builds the index first when there is none, saying so on stderr.
-fn ensure_index(loc: &Locations) -> anyhow::Result<()> {
-    if !index::exists(&loc.index) {
-        say!(
-            "newsgrep: no index at {}; building it from {} first",
-            loc.index.display(),
-            loc.corpus.display()
-        );
-        let opts = update::Options {
-            on_warning: Some(&print_warning),
-            ..update::Options::default()
-        };
-        let summary = update::run(&loc.corpus, &loc.index, &opts)
-            .with_context(|| format!("building the index at {}", loc.index.display()))?;
-        say!("newsgrep: {}", render::summary_text(&summary));
+/// Opens the index, building it first when there is none (and saying so
+/// on stderr).
+fn open_index(loc: &Locations) -> anyhow::Result<(tantivy::Index, index::Fields, index::Payload)> {
+    match index::open(&loc.index) {
+        Err(crate::Error::IndexMissing(_)) => {}
+        other => return Ok(other?),
     }
-    Ok(())
+    say!(
+        "newsgrep: no index at {}; building it from {} first",
+        loc.index.display(),
+        loc.corpus.display()
+    );
+    let opts = update::Options {
+        on_warning: Some(&print_warning),
+        ..update::Options::default()
+    };
+    let summary = update::run(&loc.corpus, &loc.index, &opts)
+        .with_context(|| format!("building the index at {}", loc.index.display()))?;
+    say!("newsgrep: {}", render::summary_text(&summary));
+    Ok(index::open(&loc.index)?)
 }
 
 fn run_browse(
@@ -286,8 +289,7 @@ fn run_browse(
     limit: usize,
     json: bool,
 ) -> anyhow::Result<Found> {
-    ensure_index(loc)?;
-    let (idx, fields, _payload) = index::open(&loc.index)?;
+    let (idx, fields, _payload) = open_index(loc)?;
     let counts = crate::search::browse(&idx, &fields, what, query, limit)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {
@@ -321,9 +323,8 @@ fn install_config_quietly(loc: &Locations) {
 
 fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
     let loc = &args.locations;
-    ensure_index(loc)?;
+    let (idx, fields, payload) = open_index(loc)?;
     install_config_quietly(loc);
-    let (idx, fields, payload) = index::open(&loc.index)?;
     let mut filters = Vec::new();
     filters.extend(
         args.speaker
@@ -466,8 +467,7 @@ fn paged(
 
 fn run_show(args: &ShowArgs) -> anyhow::Result<Found> {
     let loc = &args.locations;
-    ensure_index(loc)?;
-    let (idx, fields, _) = index::open(&loc.index)?;
+    let (idx, fields, _) = open_index(loc)?;
     let (path, at) = match args.target.rsplit_once('#') {
         Some((p, n)) => match n.parse::<u64>() {
             Ok(n) => (p, Some(n)),

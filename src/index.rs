@@ -130,14 +130,9 @@ pub struct Payload {
     pub duplicates: BTreeMap<String, Vec<String>>,
 }
 
-/// Does `dir` hold a committed newsgrep index (of any version)? An index
-/// folder whose first build never committed does not count: `search` then
-/// builds it like a missing one.
-pub fn exists(dir: &Path) -> bool {
-    std::fs::read(dir.join("meta.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .is_some_and(|v| v.get("payload").is_some_and(|p| !p.is_null()))
+/// Has tantivy ever created an index in `dir`?
+fn has_meta(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
 }
 
 /// The payload of the last commit, if it is one of ours.
@@ -151,7 +146,7 @@ pub fn payload(index: &Index) -> Result<Option<Payload>> {
 /// Opens an existing index for reading. An index written by a newsgrep with
 /// another format or tagging is refused with what to run.
 pub fn open(dir: &Path) -> Result<(Index, Fields, Payload)> {
-    if !exists(dir) {
+    if !has_meta(dir) {
         return Err(Error::IndexMissing(dir.to_path_buf()));
     }
     let index =
@@ -164,8 +159,10 @@ pub fn open(dir: &Path) -> Result<(Index, Fields, Payload)> {
     if index.schema() != expected {
         return Err(outdated("another schema".into()));
     }
+    // A folder whose first build never committed counts as no index:
+    // `search` then builds it.
     let Some(payload) = payload(&index)? else {
-        return Err(outdated("no version record".into()));
+        return Err(Error::IndexMissing(dir.to_path_buf()));
     };
     if payload.format != INDEX_FORMAT {
         return Err(outdated(format!("format {}", payload.format)));
@@ -187,7 +184,7 @@ pub fn open(dir: &Path) -> Result<(Index, Fields, Payload)> {
 pub fn open_for_write(dir: &Path) -> Result<(Index, Fields, bool)> {
     std::fs::create_dir_all(dir)?;
     let (schema, fields) = schema();
-    let (index, fresh) = if exists(dir) {
+    let (index, fresh) = if has_meta(dir) {
         let old = Index::open_in_dir(dir).ok();
         let usable = old.as_ref().is_some_and(|old| {
             old.schema() == schema
