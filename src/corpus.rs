@@ -33,6 +33,22 @@ impl Format {
     }
 }
 
+/// The warning for text that is not valid UTF-8.
+pub const LOSSY_UTF8: &str = "invalid UTF-8, decoded with replacement characters";
+
+/// A NUL byte in the first 8 KB: a binary file, not an article.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(8192).any(|&b| b == 0)
+}
+
+/// Decodes a file's bytes; invalid UTF-8 is replaced (true when it was).
+pub fn decode(bytes: Vec<u8>) -> (String, bool) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    }
+}
+
 /// One problem met while reading the corpus; the run goes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
@@ -145,20 +161,14 @@ pub fn read_file_into(
             return;
         }
     };
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    if looks_binary(&bytes) {
         warn(warnings, "skipped: binary file".into());
         return;
     }
-    let content = match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => {
-            warn(
-                warnings,
-                "invalid UTF-8, decoded with replacement characters".into(),
-            );
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        }
-    };
+    let (content, lossy) = decode(bytes);
+    if lossy {
+        warn(warnings, LOSSY_UTF8.into());
+    }
     match format {
         Format::Text => {
             let article = parse_txt(shown, &content);

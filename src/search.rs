@@ -429,8 +429,6 @@ pub fn search_with(
     payload: &Payload,
     req: &Request,
 ) -> Result<Outcome> {
-    let searcher = searcher.clone();
-
     let query_text = req.query.trim();
     if query_text.is_empty() {
         return Err(Error::Query("the query is empty".into()));
@@ -457,8 +455,8 @@ pub fn search_with(
         (BTreeSet::new(), BTreeSet::new())
     } else {
         (
-            facet_values(&searcher, fields.speaker)?,
-            facet_values(&searcher, fields.entity)?,
+            facet_values(searcher, fields.speaker)?,
+            facet_values(searcher, fields.entity)?,
         )
     };
     let mut matched_speakers: Vec<Facet> = Vec::new();
@@ -522,7 +520,7 @@ pub fn search_with(
         clauses.push((Occur::Must, quoted));
     }
     if !req.sources.is_empty() {
-        let known: BTreeSet<(String, String)> = term_values(&searcher, fields.source_key)?
+        let known: BTreeSet<(String, String)> = term_values(searcher, fields.source_key)?
             .into_iter()
             .map(|v| ("source".to_string(), v))
             .collect();
@@ -601,7 +599,7 @@ pub fn search_with(
         }
     };
 
-    let mut snippets = SnippetGenerator::create(&searcher, &*text_query, fields.text)?;
+    let mut snippets = SnippetGenerator::create(searcher, &*text_query, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
     let mut hits = Vec::with_capacity(top.len());
     for (rank, (score, address)) in top.into_iter().enumerate() {
@@ -616,7 +614,7 @@ pub fn search_with(
                 .collect();
         }
         if req.context > 0 {
-            hit.context = neighbours(&searcher, fields, &hit.path, hit.paragraph, req.context)?;
+            hit.context = neighbours(searcher, fields, &hit.path, hit.paragraph, req.context)?;
         }
         hits.push(hit);
     }

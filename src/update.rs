@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use crate::article::{parse_json_record, parse_txt, Article};
-use crate::corpus::{display_path, list_files, Format, Warning};
+use crate::corpus::{decode, display_path, list_files, looks_binary, Format, Warning, LOSSY_UTF8};
 use crate::error::{Error, Result};
 use crate::gazetteer::UserEntry;
 use crate::index::{self, Fields, Payload, INDEX_FORMAT};
@@ -463,10 +463,7 @@ fn read_jsonl(
         for p in parsed {
             let at = format!("{rel}:{}", p.line_no);
             if p.bad_utf8 && !warned_utf8 {
-                run.warn(
-                    at.clone(),
-                    "invalid UTF-8, decoded with replacement characters".into(),
-                );
+                run.warn(at.clone(), LOSSY_UTF8.into());
                 warned_utf8 = true;
             }
             let _ = p.bytes;
@@ -720,7 +717,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
             hash: String::new(),
             records: Vec::new(),
         };
-        if head.contains(&0) {
+        if looks_binary(&head) {
             run.warn(rel.clone(), "skipped: binary file".into());
             state.hash = hash;
             run.new_files.insert(rel, state);
@@ -728,16 +725,10 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         }
         match (format, bytes) {
             (Some(Format::Text), Some(bytes)) => {
-                let text = match String::from_utf8(bytes) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        run.warn(
-                            rel.clone(),
-                            "invalid UTF-8, decoded with replacement characters".into(),
-                        );
-                        String::from_utf8_lossy(e.as_bytes()).into_owned()
-                    }
-                };
+                let (text, lossy) = decode(bytes);
+                if lossy {
+                    run.warn(rel.clone(), LOSSY_UTF8.into());
+                }
                 let article = parse_txt(&rel, &text);
                 if article.paragraphs.is_empty() {
                     run.warn(rel.clone(), "skipped: no text".into());
