@@ -325,10 +325,6 @@ impl Gazetteer {
     pub fn longest_title_words(&self) -> usize {
         self.longest_title_words
     }
-
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
 }
 
 impl Gazetteer {

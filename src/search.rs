@@ -15,7 +15,7 @@ use tantivy::{Index, Searcher, TantivyDocument, Term};
 use crate::article::ParagraphKind;
 use crate::error::{Error, Result};
 use crate::index::{Fields, Payload};
-use crate::tagging::{EntityKind, QuoteType, Speaker};
+use crate::tagging::{EntityKind, QuoteType};
 use crate::tokenizer;
 
 /// How much more a title match weighs than a body match.
@@ -743,17 +743,6 @@ struct StoredSpeaker {
     kind: String,
     quote: QuoteType,
     role: Option<String>,
-}
-
-impl From<&Speaker> for HitSpeaker {
-    fn from(s: &Speaker) -> Self {
-        HitSpeaker {
-            name: s.name.clone(),
-            kind: s.kind.as_str().into(),
-            quote: s.quote,
-            role: s.role.clone(),
-        }
-    }
 }
 
 /// Overlapping highlight ranges (a designator and its parts) become one.

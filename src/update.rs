@@ -384,18 +384,15 @@ fn stream_hash(file: &Path) -> std::io::Result<(String, Vec<u8>)> {
 /// One JSON-lines record, parsed (on any core) before it is offered.
 struct ParsedLine {
     line_no: usize,
-    bytes: u64,
     /// The article and the hash of its line, or why the line was skipped.
     result: std::result::Result<(Article, String), String>,
     bad_utf8: bool,
 }
 
 fn parse_line(rel: &str, line_no: usize, raw: &[u8], max_record_bytes: u64) -> Option<ParsedLine> {
-    let bytes = raw.len() as u64;
-    if bytes > max_record_bytes {
+    if raw.len() as u64 > max_record_bytes {
         return Some(ParsedLine {
             line_no,
-            bytes,
             result: Err(format!(
                 "skipped: record over the {max_record_bytes}-byte limit"
             )),
@@ -417,7 +414,6 @@ fn parse_line(rel: &str, line_no: usize, raw: &[u8], max_record_bytes: u64) -> O
     };
     Some(ParsedLine {
         line_no,
-        bytes,
         result,
         bad_utf8,
     })
@@ -466,7 +462,6 @@ fn read_jsonl(
                 run.warn(at.clone(), LOSSY_UTF8.into());
                 warned_utf8 = true;
             }
-            let _ = p.bytes;
             let (mut article, content) = match p.result {
                 Ok(ok) => ok,
                 Err(msg) => {

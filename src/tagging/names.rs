@@ -1054,10 +1054,6 @@ impl People {
     pub fn government_country(&self) -> Option<&str> {
         self.named_government.as_deref().or(self.main_country())
     }
-
-    pub fn all(&self) -> &[Person] {
-        &self.people
-    }
 }
 
 #[cfg(test)]
