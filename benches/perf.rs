@@ -391,9 +391,12 @@ fn main() {
     let (index, fields, payload) = newsgrep::index::open(&index_dir).expect("open index");
     let reader = index.reader().expect("reader");
     let searcher = reader.searcher();
+    let text = newsgrep::textstore::TextSource::of_index(&index_dir, &payload, &corpus_dir)
+        .expect("offset table");
     let request = Request::new;
     for q in &qs {
-        let _ = newsgrep::search::search_with(&searcher, &index, &fields, &payload, &request(q));
+        let _ =
+            newsgrep::search::search_with(&searcher, &index, &fields, &payload, &text, &request(q));
     }
     let mut warm: Vec<f64> = Vec::new();
     for _ in 0..5 {
@@ -404,6 +407,7 @@ fn main() {
                 &index,
                 &fields,
                 &payload,
+                &text,
                 &request(q),
             ));
             warm.push(started.elapsed().as_secs_f64() * 1000.0);

@@ -15,6 +15,7 @@ use crate::corpus::read_named_files;
 use crate::render::{self, Style};
 use crate::search::{Browse, FilterField, KindFilter, Outcome, Request, Sort};
 use crate::tagging::{tag_article, EntityKind};
+use crate::textstore::TextSource;
 use crate::{article::ParagraphKind, index, update};
 
 /// Writes a line to stderr; a closed stderr (`2>&- `, a pipe whose reader
@@ -364,13 +365,20 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
         },
         context: args.context,
     };
-    let results = match crate::search::search(&idx, &fields, &payload, &request)? {
+    let text = TextSource::of_index(&loc.index, &payload, &loc.corpus)?;
+    let results = match crate::search::search(&idx, &fields, &payload, &text, &request)? {
         Outcome::Results(r) => r,
         Outcome::UnknownFilter(u) => {
             say!("{}", render::unknown_filter(&u));
             return Ok(Found::No);
         }
     };
+    let stale = results.hits.iter().filter(|h| h.stale).count();
+    if stale > 0 {
+        say!(
+            "newsgrep: warning: {stale} of the hits shown come from articles changed or removed since the last `newsgrep index`; run it to see their text"
+        );
+    }
     if args.json || args.jsonl {
         let mut out = io::BufWriter::new(io::stdout().lock());
         if args.jsonl {
@@ -467,7 +475,7 @@ fn paged(
 
 fn run_show(args: &ShowArgs) -> anyhow::Result<Found> {
     let loc = &args.locations;
-    let (idx, fields, _) = open_index(loc)?;
+    let (idx, fields, payload) = open_index(loc)?;
     let (path, at) = match args.target.rsplit_once('#') {
         Some((p, n)) => match n.parse::<u64>() {
             Ok(n) => (p, Some(n)),
@@ -494,7 +502,18 @@ fn run_show(args: &ShowArgs) -> anyhow::Result<Found> {
             return Ok(Found::No);
         }
     }
-    let shown = render::ShownArticle::from_docs(&fields, path, &article, at, args.context);
+    let key = article[0]
+        .1
+        .get_first(fields.key)
+        .and_then(|v| tantivy::schema::Value::as_u64(&v));
+    let Some(text) = key.and_then(|k| {
+        TextSource::of_index(&loc.index, &payload, &loc.corpus)
+            .ok()?
+            .article(k)
+    }) else {
+        anyhow::bail!("{path} changed or was removed since it was indexed; run `newsgrep index`");
+    };
+    let shown = render::ShownArticle::from_docs(&fields, path, &article, &text, at, args.context);
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.json {
         serde_json::to_writer(&mut out, &shown)?;

@@ -75,6 +75,13 @@ const HEADLINE_MAX_CHARS: usize = 180;
 
 /// Reads a plain-text article in either layout.
 pub fn parse_txt(path: &str, content: &str) -> Article {
+    let (title, blocks) = txt_paragraphs(content);
+    build_article(path.to_string(), path, title, blocks)
+}
+
+/// The headline (if the file has one) and paragraph texts of a plain-text
+/// article, unclassified: all a hit shown from the corpus needs.
+pub fn txt_paragraphs(content: &str) -> (Option<String>, Vec<String>) {
     let content = content.strip_prefix('\u{FEFF}').unwrap_or(content);
     let lines: Vec<&str> = content.lines().collect();
     let has_blank = {
@@ -101,7 +108,7 @@ pub fn parse_txt(path: &str, content: &str) -> Article {
     if blocks.len() > 1 && reads_as_headline(&blocks[0]) {
         title = Some(blocks.remove(0));
     }
-    build_article(path.to_string(), path, title, blocks)
+    (title, blocks)
 }
 
 /// Splits on blank lines; inside a block, lines that each read as a short
@@ -137,25 +144,30 @@ fn split_blank_line_blocks(lines: &[&str]) -> Vec<String> {
     blocks
 }
 
-/// Reads one JSON-lines record. `line_no` is 1-based, used in the id when
-/// the record carries none.
-pub fn parse_json_record(path: &str, line_no: usize, line: &str) -> Result<Article, String> {
-    #[derive(Deserialize)]
-    struct Record {
-        id: Option<serde_json::Value>,
-        title: Option<String>,
-        body: Option<String>,
-        source: Option<String>,
-        date: Option<String>,
-        authors: Option<serde_json::Value>,
-        url: Option<String>,
-    }
-    let rec: Record = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
-    let body = rec.body.ok_or_else(|| "missing \"body\"".to_string())?;
+#[derive(Deserialize)]
+struct JsonRecord {
+    id: Option<serde_json::Value>,
+    title: Option<String>,
+    body: Option<String>,
+    source: Option<String>,
+    date: Option<String>,
+    authors: Option<serde_json::Value>,
+    url: Option<String>,
+}
+
+/// A JSON-lines record with its title and paragraph texts taken out.
+fn read_json_record(line: &str) -> Result<(JsonRecord, Option<String>, Vec<String>), String> {
+    let mut rec: JsonRecord =
+        serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let body = rec
+        .body
+        .take()
+        .ok_or_else(|| "missing \"body\"".to_string())?;
     let body_lines: Vec<&str> = body.lines().collect();
     let mut blocks = split_blank_line_blocks(&body_lines);
     let title = rec
         .title
+        .take()
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
     // Web exports often repeat the headline as the body's first paragraph.
@@ -164,6 +176,19 @@ pub fn parse_json_record(path: &str, line_no: usize, line: &str) -> Result<Artic
             blocks.remove(0);
         }
     }
+    Ok((rec, title, blocks))
+}
+
+/// The title (if the record has one) and paragraph texts of a JSON-lines
+/// record, unclassified: all a hit shown from the corpus needs.
+pub fn json_paragraphs(line: &str) -> Result<(Option<String>, Vec<String>), String> {
+    read_json_record(line).map(|(_, title, blocks)| (title, blocks))
+}
+
+/// Reads one JSON-lines record. `line_no` is 1-based, used in the id when
+/// the record carries none.
+pub fn parse_json_record(path: &str, line_no: usize, line: &str) -> Result<Article, String> {
+    let (rec, title, blocks) = read_json_record(line)?;
     let id = match rec.id {
         Some(serde_json::Value::String(s)) if !s.is_empty() => s,
         Some(serde_json::Value::Number(n)) => n.to_string(),

@@ -28,7 +28,7 @@ use crate::tokenizer::{self, NEWS_TOKENIZER};
 
 /// Version of the schema and of what documents hold; another value means
 /// the index must be rebuilt from scratch.
-pub const INDEX_FORMAT: &str = "newsgrep-index-6";
+pub const INDEX_FORMAT: &str = "newsgrep-index-7";
 
 /// Memory for tantivy's writer: enough for fast batches on two cores,
 /// small enough to keep a full build well under a gigabyte.
@@ -43,10 +43,10 @@ pub struct Fields {
     /// The title as searched: indexed on the article's first paragraph only,
     /// so a title match lifts the lead without repeating its postings.
     pub title: Field,
-    /// The title as shown, on every paragraph.
-    pub title_text: Field,
     pub paragraph: Field,
     pub kind: Field,
+    /// Indexed, not stored: text is read back from the corpus (see
+    /// [`crate::textstore`]).
     pub text: Field,
     pub speaker: Field,
     pub quoted: Field,
@@ -64,13 +64,11 @@ pub struct Fields {
 
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text_options = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(NEWS_TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
+    let text_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(NEWS_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let title_options = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(NEWS_TOKENIZER)
@@ -80,7 +78,6 @@ pub fn schema() -> (Schema, Fields) {
         key: b.add_u64_field("key", INDEXED | STORED),
         path: b.add_text_field("path", STRING | STORED),
         title: b.add_text_field("title", title_options),
-        title_text: b.add_text_field("title_text", STORED),
         paragraph: b.add_u64_field("paragraph", STORED | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         text: b.add_text_field("text", text_options),
@@ -97,8 +94,8 @@ pub fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// Stored paragraphs compress well with zstd in 32 KB blocks (consecutive
-/// paragraphs of an article share title, path and key), and a hit still
+/// Stored fields compress well with zstd in 32 KB blocks (consecutive
+/// paragraphs of an article share path, key and source), and a hit still
 /// decompresses one small block.
 fn settings() -> IndexSettings {
     IndexSettings {
@@ -124,6 +121,13 @@ pub struct Payload {
     pub tagging: String,
     /// File name (inside the index folder) of the manifest of source files.
     pub manifest: String,
+    /// File name of the offset table (see [`crate::textstore`]).
+    #[serde(default)]
+    pub offsets: String,
+    /// The corpus folder (absolute) the index was built from: where text
+    /// is read back.
+    #[serde(default)]
+    pub corpus: String,
     /// Document keys (see [`doc_key`]) of articles found at more than one
     /// path, with every location, so a hit can list the others.
     #[serde(default)]
@@ -219,6 +223,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         let ours = name == "meta.json"
             || name == ".managed.json"
             || name.starts_with("newsgrep-manifest-")
+            || name.starts_with(crate::textstore::TABLE_PREFIX)
             || [
                 ".idx",
                 ".pos",
@@ -294,7 +299,6 @@ pub fn documents(tagged: &TaggedArticle, key: &str, f: &Fields) -> Vec<TantivyDo
             if p.index == 0 {
                 doc.add_text(f.title, &a.title);
             }
-            doc.add_text(f.title_text, &a.title);
             doc.add_u64(f.paragraph, p.index as u64);
             doc.add_text(f.kind, p.kind.as_str());
             doc.add_text(f.text, &p.text);

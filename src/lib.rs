@@ -20,6 +20,7 @@ pub mod render;
 pub mod search;
 pub mod tagging;
 pub mod text;
+pub mod textstore;
 pub mod tokenizer;
 pub mod update;
 

@@ -113,7 +113,11 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
             hit.score,
             style.reset,
             style.title,
-            hit.title,
+            if hit.title.is_empty() {
+                &hit.path
+            } else {
+                &hit.title
+            },
             style.reset
         )?;
         let mut meta = format!(
@@ -166,11 +170,19 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
             Ok(())
         };
         context(out, true)?;
-        writeln!(
-            out,
-            "   {}",
-            highlighted(&hit.snippet, &hit.highlights, style)
-        )?;
+        if hit.stale {
+            writeln!(
+                out,
+                "   {}[changed since indexing: run `newsgrep index` to see this paragraph]{}",
+                style.dim, style.reset
+            )?;
+        } else {
+            writeln!(
+                out,
+                "   {}",
+                highlighted(&hit.snippet, &hit.highlights, style)
+            )?;
+        }
         context(out, false)?;
         writeln!(out)?;
     }
@@ -463,6 +475,7 @@ impl ShownArticle {
         f: &crate::index::Fields,
         path: &str,
         docs: &[(u64, tantivy::TantivyDocument)],
+        article: &crate::textstore::ArticleText,
         target: Option<u64>,
         context: usize,
     ) -> ShownArticle {
@@ -481,7 +494,7 @@ impl ShownArticle {
                 ShownParagraph {
                     paragraph: *p,
                     kind: text(d, f.kind).unwrap_or_default(),
-                    text: text(d, f.text).unwrap_or_default(),
+                    text: article.paragraph(*p).unwrap_or_default().to_string(),
                     speakers: hit.0,
                     entities: hit.1,
                 }
@@ -489,7 +502,7 @@ impl ShownArticle {
             .collect();
         ShownArticle {
             path: path.to_string(),
-            title: text(first, f.title_text).unwrap_or_default(),
+            title: article.title.clone(),
             dateline: text(first, f.dateline),
             source: text(first, f.source),
             date: text(first, f.date),

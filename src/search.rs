@@ -1,7 +1,7 @@
 //! Answering a query: BM25 over paragraph text (the title as a boost),
 //! facet filters, facet counts and highlighted snippets.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
@@ -16,6 +16,7 @@ use crate::article::ParagraphKind;
 use crate::error::{Error, Result};
 use crate::index::{Fields, Payload};
 use crate::tagging::{EntityKind, QuoteType};
+use crate::textstore::{ArticleText, TextSource};
 use crate::tokenizer;
 
 /// How much more a title match weighs than a body match.
@@ -130,6 +131,10 @@ pub struct Hit {
     pub paragraph: u64,
     pub title: String,
     pub kind: String,
+    /// The article changed or vanished since it was indexed: its text
+    /// cannot be shown until `newsgrep index` runs.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
     pub text: String,
     pub snippet: String,
     /// Byte ranges of `snippet` to highlight.
@@ -226,11 +231,13 @@ pub fn article_paragraphs(
     Ok(out)
 }
 
-/// The paragraphs within `k` of paragraph `at` of the article at `path`.
+/// The paragraphs within `k` of paragraph `at` of the article at `path`
+/// (kinds from the index, text from `article`).
 fn neighbours(
     searcher: &Searcher,
     fields: &Fields,
     path: &str,
+    article: &ArticleText,
     at: u64,
     k: usize,
 ) -> Result<Vec<Neighbour>> {
@@ -241,7 +248,7 @@ fn neighbours(
         .map(|(p, doc)| Neighbour {
             paragraph: p,
             kind: first_text(&doc, fields.kind),
-            text: first_text(&doc, fields.text),
+            text: article.paragraph(p).unwrap_or_default().to_string(),
         })
         .collect())
 }
@@ -410,14 +417,20 @@ fn resolve_or_report(
     }
 }
 
-/// Runs a search against an open index.
-pub fn search(index: &Index, fields: &Fields, payload: &Payload, req: &Request) -> Result<Outcome> {
+/// Runs a search against an open index; hit text comes from `text`.
+pub fn search(
+    index: &Index,
+    fields: &Fields,
+    payload: &Payload,
+    text: &TextSource,
+    req: &Request,
+) -> Result<Outcome> {
     // One query per process: no need for tantivy's reload watcher.
     let reader = index
         .reader_builder()
         .reload_policy(tantivy::ReloadPolicy::Manual)
         .try_into()?;
-    search_with(&reader.searcher(), index, fields, payload, req)
+    search_with(&reader.searcher(), index, fields, payload, text, req)
 }
 
 /// Runs a search with an open searcher (reused across queries by a
@@ -427,6 +440,7 @@ pub fn search_with(
     index: &Index,
     fields: &Fields,
     payload: &Payload,
+    text: &TextSource,
     req: &Request,
 ) -> Result<Outcome> {
     let query_text = req.query.trim();
@@ -602,10 +616,18 @@ pub fn search_with(
     let mut snippets = SnippetGenerator::create(searcher, &*text_query, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
     let mut hits = Vec::with_capacity(top.len());
+    // Several hits often share an article: read each once.
+    let mut articles: HashMap<u64, Option<ArticleText>> = HashMap::new();
     for (rank, (score, address)) in top.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let mut hit = make_hit(rank + 1, score, &doc, fields, &snippets);
         let key = doc.get_first(fields.key).and_then(|v| v.as_u64());
+        let article = key.and_then(|k| {
+            articles
+                .entry(k)
+                .or_insert_with(|| text.article(k))
+                .as_ref()
+        });
+        let mut hit = make_hit(rank + 1, score, &doc, fields, article, &snippets);
         if let Some(locations) = key.and_then(|k| payload.duplicates.get(&k.to_string())) {
             hit.also = locations
                 .iter()
@@ -613,8 +635,15 @@ pub fn search_with(
                 .cloned()
                 .collect();
         }
-        if req.context > 0 {
-            hit.context = neighbours(searcher, fields, &hit.path, hit.paragraph, req.context)?;
+        if let Some(article) = article.filter(|_| req.context > 0) {
+            hit.context = neighbours(
+                searcher,
+                fields,
+                &hit.path,
+                article,
+                hit.paragraph,
+                req.context,
+            )?;
         }
         hits.push(hit);
     }
@@ -696,9 +725,18 @@ fn make_hit(
     score: f32,
     doc: &TantivyDocument,
     f: &Fields,
+    article: Option<&ArticleText>,
     snippets: &SnippetGenerator,
 ) -> Hit {
-    let text = first_text(doc, f.text);
+    let paragraph = doc
+        .get_first(f.paragraph)
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0);
+    let text = article
+        .and_then(|a| a.paragraph(paragraph))
+        .map(str::to_string);
+    let stale = text.is_none();
+    let text = text.unwrap_or_default();
     let snippet = snippets.snippet(&text);
     let (snippet_text, highlights) = if snippet.fragment().is_empty() {
         (lead(&text, SNIPPET_CHARS), Vec::new())
@@ -718,12 +756,10 @@ fn make_hit(
         rank,
         score,
         path: first_text(doc, f.path),
-        paragraph: doc
-            .get_first(f.paragraph)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0),
-        title: first_text(doc, f.title_text),
+        paragraph,
+        title: article.map(|a| a.title.clone()).unwrap_or_default(),
         kind: first_text(doc, f.kind),
+        stale,
         text,
         snippet: snippet_text,
         highlights,

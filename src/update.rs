@@ -28,6 +28,7 @@ use crate::error::{Error, Result};
 use crate::gazetteer::UserEntry;
 use crate::index::{self, Fields, Payload, INDEX_FORMAT};
 use crate::tagging::{tag_article, TAGGING_VERSION};
+use crate::textstore::{Location, OffsetTable, TABLE_PREFIX};
 
 /// Articles tagged together on all cores before their documents are added.
 const TAG_BATCH: usize = 256;
@@ -93,6 +94,10 @@ struct Record {
     /// The documents of `content` carry this record's path.
     #[serde(default)]
     primary: bool,
+    /// Byte offset of the record in its file (0 for a text file): where
+    /// search reads the article's text back.
+    #[serde(default)]
+    offset: u64,
 }
 
 fn location(path: &str, key: &str) -> String {
@@ -169,14 +174,16 @@ fn write_manifest(dir: &Path, m: &Manifest) -> Result<String> {
     Ok(name)
 }
 
-/// Removes manifests other than `keep` (older commits' and stray temp files).
-fn prune_manifests(dir: &Path, keep: &str) {
+/// Removes manifests and offset tables other than `keep` (older commits'
+/// and stray temp files).
+fn prune_manifests(dir: &Path, keep: &[&str]) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with("newsgrep-manifest-") && name != keep {
+        let ours = name.starts_with("newsgrep-manifest-") || name.starts_with(TABLE_PREFIX);
+        if ours && !keep.contains(&name.as_str()) {
             let _ = std::fs::remove_file(e.path());
         }
     }
@@ -191,6 +198,8 @@ struct Pending {
 /// One update in progress.
 struct Run<'a> {
     dir: &'a Path,
+    /// The corpus folder as an absolute path, recorded for search.
+    corpus: String,
     fields: Fields,
     writer: IndexWriter,
     prior: Manifest,
@@ -289,16 +298,19 @@ impl Run<'_> {
     ) -> Result<()> {
         self.flush()?;
         let name = write_manifest(self.dir, manifest)?;
+        let offsets = offset_table(manifest).write(self.dir)?;
         let payload = serde_json::to_string(&Payload {
             format: INDEX_FORMAT.into(),
             tagging: TAGGING_VERSION.into(),
             manifest: name.clone(),
+            offsets: offsets.clone(),
+            corpus: self.corpus.clone(),
             duplicates,
         })?;
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
-        prune_manifests(self.dir, &name);
+        prune_manifests(self.dir, &[&name, &offsets]);
         self.since_commit = 0;
         Ok(())
     }
@@ -384,15 +396,23 @@ fn stream_hash(file: &Path) -> std::io::Result<(String, Vec<u8>)> {
 /// One JSON-lines record, parsed (on any core) before it is offered.
 struct ParsedLine {
     line_no: usize,
+    /// Byte offset of the line in its file.
+    offset: u64,
     /// The article and the hash of its line, or why the line was skipped.
     result: std::result::Result<(Article, String), String>,
     bad_utf8: bool,
 }
 
-fn parse_line(rel: &str, line_no: usize, raw: &[u8], max_record_bytes: u64) -> Option<ParsedLine> {
+fn parse_line(
+    rel: &str,
+    (line_no, offset): (usize, u64),
+    raw: &[u8],
+    max_record_bytes: u64,
+) -> Option<ParsedLine> {
     if raw.len() as u64 > max_record_bytes {
         return Some(ParsedLine {
             line_no,
+            offset,
             result: Err(format!(
                 "skipped: record over the {max_record_bytes}-byte limit"
             )),
@@ -414,6 +434,7 @@ fn parse_line(rel: &str, line_no: usize, raw: &[u8], max_record_bytes: u64) -> O
     };
     Some(ParsedLine {
         line_no,
+        offset,
         result,
         bad_utf8,
     })
@@ -439,21 +460,22 @@ fn read_jsonl(
     let mut consumed = 0u64;
     let mut eof = false;
     while !eof {
-        let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(PARSE_BATCH);
+        let mut batch: Vec<(usize, u64, Vec<u8>)> = Vec::with_capacity(PARSE_BATCH);
         while batch.len() < PARSE_BATCH {
             let mut raw = Vec::new();
-            if reader.read_until(b'\n', &mut raw)? == 0 {
+            let n = reader.read_until(b'\n', &mut raw)?;
+            if n == 0 {
                 eof = true;
                 break;
             }
             line_no += 1;
-            batch.push((line_no, raw));
+            batch.push((line_no, consumed, raw));
+            consumed += n as u64;
         }
         let parsed: Vec<ParsedLine> = batch
             .par_iter()
-            .filter_map(|(no, raw)| parse_line(rel, *no, raw, max_record_bytes))
+            .filter_map(|(no, at, raw)| parse_line(rel, (*no, *at), raw, max_record_bytes))
             .collect();
-        consumed += batch.iter().map(|(_, r)| r.len() as u64).sum::<u64>();
         // Progress inside a large file; its size is added when it ends.
         run.report((run.bytes_done + consumed).saturating_sub(state.size));
         for p in parsed {
@@ -489,6 +511,7 @@ fn read_jsonl(
                 key,
                 content,
                 primary,
+                offset: p.offset,
             });
             if run.since_commit >= run.batch {
                 // Commit mid-file: the file counts as partly done and keeps
@@ -585,8 +608,13 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     };
     let read_all = affected.is_some();
 
+    let corpus_abs = std::fs::canonicalize(corpus)
+        .unwrap_or_else(|_| corpus.to_path_buf())
+        .to_string_lossy()
+        .into_owned();
     let mut run = Run {
         dir: index_dir,
+        corpus: corpus_abs,
         fields,
         writer,
         orphans: prior.orphans.clone(),
@@ -735,6 +763,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
                         key: String::new(),
                         content,
                         primary,
+                        offset: 0,
                     });
                 }
             }
@@ -864,7 +893,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         && manifest.files == old.files
         && old_payload
             .as_ref()
-            .is_some_and(|p| p.duplicates == duplicates);
+            .is_some_and(|p| p.duplicates == duplicates && p.corpus == run.corpus);
     if !unchanged {
         run.commit(&manifest, duplicates)?;
         run.writer.wait_merging_threads()?;
@@ -909,6 +938,21 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     summary.warnings = run.warnings;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Where each indexed content's record is, for reading text back.
+fn offset_table(m: &Manifest) -> OffsetTable {
+    OffsetTable::new(m.files.iter().flat_map(|(file, state)| {
+        state.records.iter().map(move |r| {
+            (
+                index::doc_key(&r.content),
+                Location {
+                    file: file.clone(),
+                    offset: r.offset,
+                },
+            )
+        })
+    }))
 }
 
 /// Reads the article of `path` (and `key`, for a `.jsonl` record) again,

@@ -157,6 +157,98 @@ fn jsonl_records_are_tracked_one_by_one() {
     assert_eq!(counts(&index(d, &[])), (0, 1, 0, 2));
     assert!(hits(d, "otter", "index").is_empty());
     assert_eq!(hits(d, "beaver", "index").len(), 2);
+    // The edit moved the later records; their text is still found.
+    let text = std::fs::read_to_string(&feed).unwrap();
+    std::fs::write(&feed, format!("{}\n{text}", rec(Some("a0"), "stoat"))).unwrap();
+    assert_eq!(counts(&index(d, &[])), (1, 0, 0, 3));
+    assert_eq!(
+        texts(d, "heron"),
+        ["The heron story.", "More on the heron."]
+    );
+    assert_eq!(
+        texts(d, "badger"),
+        ["The badger story.", "More on the badger."]
+    );
+}
+
+/// The text of every hit of `query`, in paragraph order.
+fn texts(dir: &Path, query: &str) -> Vec<String> {
+    let o = run(dir, &["search", query, "--json", "--sort", "date"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut hits: Vec<(u64, String)> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["paragraph"].as_u64().unwrap(),
+                h["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    hits.sort();
+    hits.into_iter().map(|(_, t)| t).collect()
+}
+
+#[test]
+fn text_comes_from_the_corpus_and_a_changed_article_says_so() {
+    let ws = generated(3);
+    let d = ws.path();
+    index(d, &[]);
+    // From another folder, without --corpus: the index knows its corpus.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let index_dir = d.join("index");
+    let o = run(
+        elsewhere.path(),
+        &[
+            "search",
+            "zebra1",
+            "--json",
+            "--index",
+            index_dir.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["hits"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("zebra1 shipment"));
+    assert_eq!(v["hits"][0]["title"], "Report number 1 on the harbour");
+
+    // Edited but not re-indexed: the hit is found by its old words and
+    // marked stale rather than shown with text its tags do not describe.
+    let f = d.join("corpus/a/00001.txt");
+    std::fs::write(&f, article(1).replace("harbour", "marina")).unwrap();
+    let o = run(d, &["search", "zebra1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("changed since indexing"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("run it to see their text"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(d, &["search", "zebra1", "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["hits"][0]["stale"], true);
+    let o = run(d, &["show", "a/00001.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("run `newsgrep index`"),
+        "{}",
+        stderr(&o)
+    );
+
+    index(d, &[]);
+    let o = run(d, &["search", "zebra1", "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["hits"][0].get("stale").is_none());
+    assert!(v["hits"][0]["text"].as_str().unwrap().contains("zebra1"));
+    assert_eq!(v["hits"][0]["title"], "Report number 1 on the marina");
 }
 
 #[test]

@@ -1,0 +1,319 @@
+//! Where a hit's text comes from: the corpus itself.
+//!
+//! The index keeps postings, tags and a few short fields, not a second copy
+//! of every paragraph: the articles are already in `corpus/`, and storing
+//! them again made the index larger than the corpus. Each commit writes an
+//! *offset table* (article key → file and byte offset of its record); a hit
+//! reads its article back from there, checks the bytes against the content
+//! hash the index was built from, and splits them into the same paragraphs
+//! the indexer saw. An article edited or removed since the last
+//! `newsgrep index` fails the check and is reported as stale instead of
+//! showing text the tags do not describe.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use crate::article::{json_paragraphs, parse_json_record, parse_txt, txt_paragraphs, Article};
+use crate::corpus::{decode, Format};
+use crate::error::{Error, Result};
+
+const MAGIC: &[u8] = b"newsgrep-offsets 1\n";
+/// File names of offset tables start with this.
+pub const TABLE_PREFIX: &str = "newsgrep-offsets-";
+
+/// The 64-bit key of an article's content (see `index::doc_key`): the low
+/// half of the xxh3-128 hash of its trimmed text or JSON line.
+pub fn content_key(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_128(bytes) as u64
+}
+
+/// Where one article's record starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, relative to the corpus.
+    pub file: String,
+    /// Byte offset of the record (its JSON line; 0 for a text file).
+    pub offset: u64,
+}
+
+/// Article key → location, sorted by key for binary search.
+#[derive(Debug, Default, Clone)]
+pub struct OffsetTable {
+    files: Vec<String>,
+    entries: Vec<(u64, u64, u32)>,
+}
+
+impl OffsetTable {
+    /// Builds a table; the first location given for a key wins (duplicates
+    /// hold the same bytes, so any of them will do).
+    pub fn new(items: impl IntoIterator<Item = (u64, Location)>) -> OffsetTable {
+        let mut files: Vec<String> = Vec::new();
+        let mut file_ids: HashMap<String, u32> = HashMap::new();
+        let mut entries = Vec::new();
+        for (key, loc) in items {
+            let id = *file_ids.entry(loc.file.clone()).or_insert_with(|| {
+                files.push(loc.file.clone());
+                (files.len() - 1) as u32
+            });
+            entries.push((key, loc.offset, id));
+        }
+        // Stable sort keeps the first location of a key first.
+        entries.sort_by_key(|e| e.0);
+        entries.dedup_by_key(|e| e.0);
+        OffsetTable { files, entries }
+    }
+
+    pub fn get(&self, key: u64) -> Option<Location> {
+        let i = self.entries.binary_search_by_key(&key, |e| e.0).ok()?;
+        let (_, offset, file) = self.entries[i];
+        Some(Location {
+            file: self.files.get(file as usize)?.clone(),
+            offset,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend((self.files.len() as u64).to_le_bytes());
+        for f in &self.files {
+            out.extend((f.len() as u64).to_le_bytes());
+            out.extend(f.as_bytes());
+        }
+        out.extend((self.entries.len() as u64).to_le_bytes());
+        for (key, offset, file) in &self.entries {
+            out.extend(key.to_le_bytes());
+            out.extend(offset.to_le_bytes());
+            out.extend(file.to_le_bytes());
+        }
+        out
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Option<OffsetTable> {
+        let mut rest = bytes.strip_prefix(MAGIC)?;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let (head, tail) = rest.split_at_checked(n)?;
+            rest = tail;
+            Some(head)
+        };
+        let u64_of = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+        let n_files = u64_of(take(8)?) as usize;
+        let mut files = Vec::with_capacity(n_files.min(1 << 20));
+        for _ in 0..n_files {
+            let len = u64_of(take(8)?) as usize;
+            files.push(String::from_utf8(take(len)?.to_vec()).ok()?);
+        }
+        let n = u64_of(take(8)?) as usize;
+        let mut entries = Vec::with_capacity(n.min(1 << 24));
+        for _ in 0..n {
+            let e = take(20)?;
+            entries.push((
+                u64_of(&e[..8]),
+                u64_of(&e[8..16]),
+                u32::from_le_bytes(e[16..20].try_into().unwrap_or([0; 4])),
+            ));
+        }
+        Some(OffsetTable { files, entries })
+    }
+
+    /// Writes the table durably under a fresh name, returned for the
+    /// commit's payload.
+    pub fn write(&self, dir: &Path) -> Result<String> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let name = format!("{TABLE_PREFIX}{nanos}-{}.bin", std::process::id());
+        let tmp = dir.join(format!("{name}.tmp"));
+        {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&self.to_bytes())?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, dir.join(&name))?;
+        Ok(name)
+    }
+
+    /// Reads the table `name` in `dir`.
+    pub fn load(dir: &Path, name: &str) -> Result<OffsetTable> {
+        let damaged =
+            || Error::NotAnIndex(dir.to_path_buf(), format!("damaged offset table {name}"));
+        if name.is_empty() || name.contains(['/', '\\']) {
+            return Err(damaged());
+        }
+        let bytes = std::fs::read(dir.join(name))?;
+        OffsetTable::from_bytes(&bytes).ok_or_else(damaged)
+    }
+}
+
+/// What a hit shows of its article: the title and the paragraph texts,
+/// split exactly as the indexer split them (paragraph kinds, tags and
+/// dates come from the index).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleText {
+    pub title: String,
+    pub paragraphs: Vec<String>,
+}
+
+impl ArticleText {
+    pub fn paragraph(&self, n: u64) -> Option<&str> {
+        self.paragraphs
+            .get(usize::try_from(n).ok()?)
+            .map(String::as_str)
+    }
+}
+
+/// Reads the article with content key `key` back from `corpus`, or `None`
+/// when its file no longer holds those bytes at that place.
+///
+/// Paragraphs are split but not classified: classifying compiles patterns
+/// that cost more than the whole search. Only an article without a title
+/// is parsed in full, to derive its title as the indexer did.
+pub fn read_back(corpus: &Path, loc: &Location, key: u64) -> Option<ArticleText> {
+    let path = corpus.join(&loc.file);
+    let (title, paragraphs, full): (_, _, Box<dyn Fn() -> Option<Article>>) =
+        match Format::of(&path)? {
+            Format::Text => {
+                let (text, _) = decode(std::fs::read(&path).ok()?);
+                if content_key(text.trim_end().as_bytes()) != key {
+                    return None;
+                }
+                let (title, paragraphs) = txt_paragraphs(&text);
+                (
+                    title,
+                    paragraphs,
+                    Box::new(move || Some(parse_txt(&loc.file, &text))),
+                )
+            }
+            Format::JsonLines => {
+                let mut file = std::fs::File::open(&path).ok()?;
+                file.seek(SeekFrom::Start(loc.offset)).ok()?;
+                let mut raw = Vec::new();
+                // A record was at most MAX_FILE_BYTES when it was indexed.
+                std::io::BufReader::new(file.take(crate::corpus::MAX_FILE_BYTES + 1))
+                    .read_until(b'\n', &mut raw)
+                    .ok()?;
+                let line = String::from_utf8_lossy(&raw).trim().to_string();
+                if content_key(line.as_bytes()) != key {
+                    return None;
+                }
+                let (title, paragraphs) = json_paragraphs(&line).ok()?;
+                (
+                    title,
+                    paragraphs,
+                    Box::new(move || parse_json_record(&loc.file, 0, &line).ok()),
+                )
+            }
+        };
+    let title = match title {
+        Some(t) => t,
+        None => full()?.title,
+    };
+    Some(ArticleText { title, paragraphs })
+}
+
+/// The corpus and offset table of an index: reads articles back.
+pub struct TextSource {
+    corpus: PathBuf,
+    table: OffsetTable,
+}
+
+impl TextSource {
+    pub fn new(corpus: PathBuf, table: OffsetTable) -> TextSource {
+        TextSource { corpus, table }
+    }
+
+    /// The text source of the index in `dir`: its offset table, and the
+    /// corpus it was built from, or `fallback` when that folder is gone
+    /// (the project was moved).
+    pub fn of_index(
+        dir: &Path,
+        payload: &crate::index::Payload,
+        fallback: &Path,
+    ) -> Result<TextSource> {
+        let table = OffsetTable::load(dir, &payload.offsets)?;
+        let recorded = PathBuf::from(&payload.corpus);
+        let corpus = if !payload.corpus.is_empty() && recorded.is_dir() {
+            recorded
+        } else {
+            fallback.to_path_buf()
+        };
+        Ok(TextSource::new(corpus, table))
+    }
+
+    /// The article with content key `key`, if the corpus still holds it.
+    pub fn article(&self, key: u64) -> Option<ArticleText> {
+        let loc = self.table.get(key)?;
+        read_back(&self.corpus, &loc, key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(file: &str, offset: u64) -> Location {
+        Location {
+            file: file.into(),
+            offset,
+        }
+    }
+
+    #[test]
+    fn table_round_trips_and_keeps_the_first_location() {
+        let t = OffsetTable::new([
+            (9, loc("b.jsonl", 40)),
+            (3, loc("a.txt", 0)),
+            (9, loc("c.jsonl", 7)),
+        ]);
+        let back = OffsetTable::from_bytes(&t.to_bytes()).expect("parses");
+        assert_eq!(back.len(), 2);
+        assert_eq!(back.get(9), Some(loc("b.jsonl", 40)));
+        assert_eq!(back.get(3), Some(loc("a.txt", 0)));
+        assert_eq!(back.get(4), None);
+        assert!(OffsetTable::from_bytes(&t.to_bytes()[..30]).is_none());
+        assert!(OffsetTable::from_bytes(b"something else").is_none());
+    }
+
+    #[test]
+    fn reads_records_back_and_refuses_changed_ones() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = r#"{"id": "a", "title": "First", "body": "One.\n\nTwo."}"#;
+        let second = r#"{"id": "b", "title": "Second", "body": "Three."}"#;
+        std::fs::write(dir.path().join("f.jsonl"), format!("{first}\n{second}\n")).expect("write");
+        let at = loc("f.jsonl", first.len() as u64 + 1);
+        let a = read_back(dir.path(), &at, content_key(second.as_bytes())).expect("read back");
+        assert_eq!(a.title, "Second");
+        assert_eq!(a.paragraphs, ["Three."]);
+        // The wrong offset, or bytes that changed, read as stale.
+        assert!(read_back(
+            dir.path(),
+            &loc("f.jsonl", 0),
+            content_key(second.as_bytes())
+        )
+        .is_none());
+        std::fs::write(dir.path().join("t.txt"), "Title\n\nBody text here.\n").expect("write");
+        let key = content_key(b"Title\n\nBody text here.");
+        let t = read_back(dir.path(), &loc("t.txt", 0), key).expect("read back");
+        assert_eq!(
+            (t.title.as_str(), t.paragraph(0)),
+            ("Title", Some("Body text here."))
+        );
+        // Without a headline, the title is derived as the indexer derives it.
+        let body = "The council met on Monday. It voted.\n\nA second paragraph.";
+        std::fs::write(dir.path().join("u.txt"), body).expect("write");
+        let t =
+            read_back(dir.path(), &loc("u.txt", 0), content_key(body.as_bytes())).expect("read");
+        assert_eq!(t.title, parse_txt("u.txt", body).title);
+        assert_eq!(t.paragraphs.len(), 2);
+        std::fs::write(dir.path().join("t.txt"), "Title\n\nBody text edited.\n").expect("write");
+        assert!(read_back(dir.path(), &loc("t.txt", 0), key).is_none());
+    }
+}
