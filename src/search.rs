@@ -417,6 +417,25 @@ fn resolve_or_report(
     }
 }
 
+/// Clauses that keep paragraphs of `kind` only. Body paragraphs are nearly
+/// all of them: excluding the few others costs far less than intersecting
+/// every hit with the `body` posting list (a third of the time of "the").
+fn kind_clauses(fields: &Fields, kind: ParagraphKind) -> Vec<(Occur, Box<dyn Query>)> {
+    let term = |k: ParagraphKind| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.kind, k.as_str()),
+            IndexRecordOption::Basic,
+        ))
+    };
+    match kind {
+        ParagraphKind::Body => vec![
+            (Occur::MustNot, term(ParagraphKind::Heading)),
+            (Occur::MustNot, term(ParagraphKind::Boilerplate)),
+        ],
+        other => vec![(Occur::Must, term(other))],
+    }
+}
+
 /// Runs a search against an open index; hit text comes from `text`.
 pub fn search(
     index: &Index,
@@ -455,13 +474,7 @@ pub fn search_with(
         clauses.push((Occur::Should, Box::new(BoostQuery::new(t, TITLE_BOOST))));
     }
     if let KindFilter::Only(kind) = req.kinds {
-        clauses.push((
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(fields.kind, kind.as_str()),
-                IndexRecordOption::Basic,
-            )),
-        ));
+        clauses.extend(kind_clauses(fields, kind));
     }
 
     // Every known name, for resolving filters: only when there are filters.
