@@ -49,24 +49,34 @@ pub fn is_single_quote(c: char) -> bool {
 /// The result has the same number of *characters* as the input, so a
 /// character index found in the folded text is valid in the original.
 pub fn fold(s: &str) -> String {
-    if s.is_ascii() && !s.contains(['\t', '`']) {
-        return s.to_string();
+    // Most text is ASCII with at most a few curly quotes: copy the runs
+    // between characters that need folding instead of going char by char.
+    let needs_fold = |b: &u8| *b >= 0x80 || *b == b'\t' || *b == b'`';
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.as_bytes().iter().position(needs_fold) {
+        out.push_str(&rest[..i]);
+        let mut chars = rest[i..].chars();
+        let Some(c) = chars.next() else { break };
+        out.push(fold_char(c));
+        rest = chars.as_str();
     }
-    s.chars()
-        .map(|c| {
-            if is_double_quote(c) {
-                '"'
-            } else if is_single_quote(c) {
-                '\''
-            } else if is_dash(c) {
-                '-'
-            } else if c == '\u{00A0}' || c == '\u{2009}' || c == '\u{202F}' || c == '\t' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
+    out.push_str(rest);
+    out
+}
+
+fn fold_char(c: char) -> char {
+    if is_double_quote(c) {
+        '"'
+    } else if is_single_quote(c) {
+        '\''
+    } else if is_dash(c) {
+        '-'
+    } else if c == '\u{00A0}' || c == '\u{2009}' || c == '\u{202F}' || c == '\t' {
+        ' '
+    } else {
+        c
+    }
 }
 
 /// Collapses runs of whitespace to one space and trims.
@@ -87,6 +97,8 @@ mod tests {
     fn folds_curly_quotes_and_dashes() {
         assert_eq!(fold("“Hi” – it’s ―"), "\"Hi\" - it's -");
         assert_eq!(fold("Shahed\u{2011}136").chars().count(), 10);
+        assert_eq!(fold("plain `text`\there"), "plain 'text' here");
+        assert_eq!(fold("Zoë said “no”."), "Zoë said \"no\".");
     }
 
     #[test]

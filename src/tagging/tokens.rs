@@ -60,13 +60,20 @@ fn unicode_mark(c: char) -> bool {
 fn scan(text: &str) -> Vec<Span> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(text.len() / 5);
-    let mut chars = text.char_indices().peekable();
-    let char_at = |i: usize| text[i..].chars().next();
-    while let Some((i, c)) = chars.next() {
+    // The character at byte `i` (always a character boundary here); ASCII,
+    // nearly all of news text, without decoding.
+    let char_at = |i: usize| match bytes.get(i) {
+        Some(&b) if b < 0x80 => Some(b as char),
+        Some(_) => text.get(i..).and_then(|t| t.chars().next()),
+        None => None,
+    };
+    let mut i = 0;
+    while let Some(c) = char_at(i) {
+        let mut end = i + c.len_utf8();
         if c.is_whitespace() {
+            i = end;
             continue;
         }
-        let mut end = i + c.len_utf8();
         if c.is_uppercase() && bytes.get(end) == Some(&b'.') {
             // Acronym: (Upper '.'){2,}
             let mut j = end + 1;
@@ -80,10 +87,8 @@ fn scan(text: &str) -> Vec<Span> {
                 }
             }
             if count >= 2 {
-                while chars.peek().is_some_and(|(k, _)| *k < j) {
-                    chars.next();
-                }
                 out.push(Span { start: i, end: j });
+                i = j;
                 continue;
             }
         }
@@ -110,10 +115,8 @@ fn scan(text: &str) -> Vec<Span> {
                 end += n.len_utf8();
             }
         }
-        while chars.peek().is_some_and(|(k, _)| *k < end) {
-            chars.next();
-        }
         out.push(Span { start: i, end });
+        i = end;
     }
     out
 }
