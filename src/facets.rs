@@ -3,8 +3,10 @@
 //! tantivy's `FacetCollector` turns every facet value present in the hits
 //! into its text before ranking; on a query that matches most of the corpus
 //! ("said") that is a hundred thousand dictionary look-ups. This collector
-//! counts ordinals in a plain array and looks up only the values it keeps:
-//! the top `k` of each kind ("person", "org", ...).
+//! counts ordinals and looks up only the values it keeps: the top `k` of
+//! each kind ("person", "org", ...). Ordinals are first gathered in a short
+//! list and only moved to an array of every ordinal when the hits are many,
+//! so a rare term does not zero and scan that array in every segment.
 
 use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -52,7 +54,7 @@ pub struct TopFacetsSegment {
     segment: tantivy::index::SegmentId,
     /// The field's id in the schema, for the name cache.
     field_id: u32,
-    counts: Vec<u32>,
+    tally: Tally,
     /// Ordinal range of each kind in this segment's dictionary.
     ranges: Vec<(String, u64, u64)>,
     /// Values kept per kind in this segment (more than `k`, so merging
@@ -89,7 +91,7 @@ impl Collector for TopFacets {
             }
         };
         Ok(TopFacetsSegment {
-            counts: vec![0; reader.num_facets()],
+            tally: Tally::Listed(Vec::new()),
             segment: segment.segment_id(),
             field_id: segment.schema().get_field(&self.field)?.field_id(),
             reader,
@@ -129,13 +131,39 @@ fn ord_or_next(dict: &tantivy::columnar::Dictionary, key: &[u8]) -> tantivy::Res
     })
 }
 
+/// Ordinals listed before switching to counting in an array.
+const LISTED_MAX: usize = 4096;
+
+/// How a segment's facet ordinals are tallied (see the module comment).
+enum Tally {
+    Listed(Vec<u64>),
+    Counted(Vec<u32>),
+}
+
 impl SegmentCollector for TopFacetsSegment {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for ord in self.reader.facet_ords(doc) {
-            if let Some(c) = self.counts.get_mut(ord as usize) {
-                *c += 1;
+        match &mut self.tally {
+            Tally::Counted(counts) => {
+                for ord in self.reader.facet_ords(doc) {
+                    if let Some(c) = counts.get_mut(ord as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+            Tally::Listed(ords) => {
+                ords.extend(self.reader.facet_ords(doc));
+                let n = self.reader.num_facets();
+                if ords.len() > LISTED_MAX.max(n / 4) {
+                    let mut counts = vec![0u32; n];
+                    for &ord in ords.iter() {
+                        if let Some(c) = counts.get_mut(ord as usize) {
+                            *c += 1;
+                        }
+                    }
+                    self.tally = Tally::Counted(counts);
+                }
             }
         }
     }
@@ -143,12 +171,32 @@ impl SegmentCollector for TopFacetsSegment {
     fn harvest(self) -> Counts {
         let mut out = Vec::new();
         let mut facet = Facet::root();
+        // (ordinal, count) of every value present, in ordinal order.
+        let present: Vec<(u64, u32)> = match self.tally {
+            Tally::Counted(counts) => counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(o, c)| (o as u64, *c))
+                .collect(),
+            Tally::Listed(mut ords) => {
+                ords.sort_unstable();
+                let mut runs: Vec<(u64, u32)> = Vec::new();
+                for ord in ords {
+                    match runs.last_mut() {
+                        Some((o, c)) if *o == ord => *c += 1,
+                        _ => runs.push((ord, 1)),
+                    }
+                }
+                runs
+            }
+        };
         for (kind, start, end) in &self.ranges {
-            let mut best: Vec<(u32, u64)> = (*start..*end)
-                .filter_map(|o| {
-                    let c = self.counts.get(o as usize).copied().unwrap_or(0);
-                    (c > 0).then_some((c, o))
-                })
+            let from = present.partition_point(|(o, _)| o < start);
+            let to = present.partition_point(|(o, _)| o < end);
+            let mut best: Vec<(u32, u64)> = present[from..to.max(from)]
+                .iter()
+                .map(|&(o, c)| (c, o))
                 .collect();
             let order = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
             if best.len() > self.keep {
