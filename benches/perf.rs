@@ -24,10 +24,6 @@ use newsgrep::article::parse_json_record;
 use newsgrep::search::Request;
 use rayon::prelude::*;
 
-/// The same allocator as the `newsgrep` binary.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
