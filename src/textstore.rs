@@ -38,10 +38,22 @@ pub struct Location {
 }
 
 /// Article key → location, sorted by key for binary search.
+///
+/// Entries stay in their on-disk form (20 little-endian bytes: key, offset,
+/// file number), so opening the table for one search is a single read with
+/// no per-entry work.
 #[derive(Debug, Default, Clone)]
 pub struct OffsetTable {
     files: Vec<String>,
-    entries: Vec<(u64, u64, u32)>,
+    entries: Vec<u8>,
+}
+
+const ENTRY: usize = 20;
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut x = [0u8; 8];
+    x.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(x)
 }
 
 impl OffsetTable {
@@ -50,31 +62,49 @@ impl OffsetTable {
     pub fn new(items: impl IntoIterator<Item = (u64, Location)>) -> OffsetTable {
         let mut files: Vec<String> = Vec::new();
         let mut file_ids: HashMap<String, u32> = HashMap::new();
-        let mut entries = Vec::new();
+        let mut sorted: Vec<(u64, u64, u32)> = Vec::new();
         for (key, loc) in items {
             let id = *file_ids.entry(loc.file.clone()).or_insert_with(|| {
                 files.push(loc.file.clone());
                 (files.len() - 1) as u32
             });
-            entries.push((key, loc.offset, id));
+            sorted.push((key, loc.offset, id));
         }
         // Stable sort keeps the first location of a key first.
-        entries.sort_by_key(|e| e.0);
-        entries.dedup_by_key(|e| e.0);
+        sorted.sort_by_key(|e| e.0);
+        sorted.dedup_by_key(|e| e.0);
+        let mut entries = Vec::with_capacity(sorted.len() * ENTRY);
+        for (key, offset, file) in sorted {
+            entries.extend(key.to_le_bytes());
+            entries.extend(offset.to_le_bytes());
+            entries.extend(file.to_le_bytes());
+        }
         OffsetTable { files, entries }
     }
 
     pub fn get(&self, key: u64) -> Option<Location> {
-        let i = self.entries.binary_search_by_key(&key, |e| e.0).ok()?;
-        let (_, offset, file) = self.entries[i];
-        Some(Location {
-            file: self.files.get(file as usize)?.clone(),
-            offset,
-        })
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let at = mid * ENTRY;
+            match u64_at(&self.entries, at).cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let mut file = [0u8; 4];
+                    file.copy_from_slice(&self.entries[at + 16..at + 20]);
+                    return Some(Location {
+                        file: self.files.get(u32::from_le_bytes(file) as usize)?.clone(),
+                        offset: u64_at(&self.entries, at + 8),
+                    });
+                }
+            }
+        }
+        None
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() / ENTRY
     }
 
     pub fn is_empty(&self) -> bool {
@@ -88,12 +118,8 @@ impl OffsetTable {
             out.extend((f.len() as u64).to_le_bytes());
             out.extend(f.as_bytes());
         }
-        out.extend((self.entries.len() as u64).to_le_bytes());
-        for (key, offset, file) in &self.entries {
-            out.extend(key.to_le_bytes());
-            out.extend(offset.to_le_bytes());
-            out.extend(file.to_le_bytes());
-        }
+        out.extend((self.len() as u64).to_le_bytes());
+        out.extend(&self.entries);
         out
     }
 
@@ -104,23 +130,14 @@ impl OffsetTable {
             rest = tail;
             Some(head)
         };
-        let u64_of = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
-        let n_files = u64_of(take(8)?) as usize;
+        let n_files = u64_at(take(8)?, 0) as usize;
         let mut files = Vec::with_capacity(n_files.min(1 << 20));
         for _ in 0..n_files {
-            let len = u64_of(take(8)?) as usize;
+            let len = u64_at(take(8)?, 0) as usize;
             files.push(String::from_utf8(take(len)?.to_vec()).ok()?);
         }
-        let n = u64_of(take(8)?) as usize;
-        let mut entries = Vec::with_capacity(n.min(1 << 24));
-        for _ in 0..n {
-            let e = take(20)?;
-            entries.push((
-                u64_of(&e[..8]),
-                u64_of(&e[8..16]),
-                u32::from_le_bytes(e[16..20].try_into().unwrap_or([0; 4])),
-            ));
-        }
+        let n = u64_at(take(8)?, 0) as usize;
+        let entries = take(n.checked_mul(ENTRY)?)?.to_vec();
         Some(OffsetTable { files, entries })
     }
 
