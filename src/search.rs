@@ -10,7 +10,7 @@ use crate::facets::TopFacets;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, Score, Searcher, TantivyDocument, Term};
 
 use crate::article::ParagraphKind;
 use crate::error::{Error, Result};
@@ -417,6 +417,9 @@ fn resolve_or_report(
     }
 }
 
+/// Articles kept read back while building the hits of one search.
+const ARTICLE_CACHE: usize = 256;
+
 /// Clauses that keep paragraphs of `kind` only. Body paragraphs are nearly
 /// all of them: excluding the few others costs far less than intersecting
 /// every hit with the `body` posting list (a third of the time of "the").
@@ -629,11 +632,18 @@ pub fn search_with(
     let mut snippets = SnippetGenerator::create(searcher, &*text_query, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
     let mut hits = Vec::with_capacity(top.len());
-    // Several hits often share an article: read each once.
+    // Hits are built in index order, where an article's paragraphs sit
+    // together, so each article is read back once even for `--limit 0`.
+    let mut ranked: Vec<(usize, (Score, DocAddress))> = top.into_iter().enumerate().collect();
+    ranked.sort_by_key(|(_, (_, address))| *address);
     let mut articles: HashMap<u64, Option<ArticleText>> = HashMap::new();
-    for (rank, (score, address)) in top.into_iter().enumerate() {
+    for (rank, (score, address)) in ranked {
         let doc: TantivyDocument = searcher.doc(address)?;
         let key = doc.get_first(fields.key).and_then(|v| v.as_u64());
+        if articles.len() >= ARTICLE_CACHE && key.is_some_and(|k| !articles.contains_key(&k)) {
+            // `--limit 0` on a common word visits most articles: keep memory flat.
+            articles.clear();
+        }
         let article = key.and_then(|k| {
             articles
                 .entry(k)
@@ -660,6 +670,7 @@ pub fn search_with(
         }
         hits.push(hit);
     }
+    hits.sort_by_key(|h| h.rank);
 
     let of_kind = |counts: &crate::facets::Counts, kind: &str| -> Vec<FacetCount> {
         counts
