@@ -17,6 +17,8 @@ pub enum Error {
     NotAnIndex(PathBuf, String),
     #[error("index at {path} was written by another newsgrep version ({found}); run `newsgrep index` to update it")]
     IndexOutdated { path: PathBuf, found: String },
+    #[error("index at {path} is damaged ({what}); run `newsgrep index` to repair it")]
+    IndexDamaged { path: PathBuf, what: String },
     #[error("another `newsgrep index` is writing to {0}; wait for it to finish")]
     IndexLocked(PathBuf),
     #[error("{path}: {message}")]

@@ -160,13 +160,15 @@ impl OffsetTable {
 
     /// Reads the table `name` in `dir`.
     pub fn load(dir: &Path, name: &str) -> Result<OffsetTable> {
-        let damaged =
-            || Error::NotAnIndex(dir.to_path_buf(), format!("damaged offset table {name}"));
+        let damaged = |what: &str| Error::IndexDamaged {
+            path: dir.to_path_buf(),
+            what: format!("offset table {name:?} {what}"),
+        };
         if name.is_empty() || name.contains(['/', '\\']) {
-            return Err(damaged());
+            return Err(damaged("is not named"));
         }
-        let bytes = std::fs::read(dir.join(name))?;
-        OffsetTable::from_bytes(&bytes).ok_or_else(damaged)
+        let bytes = std::fs::read(dir.join(name)).map_err(|e| damaged(&e.to_string()))?;
+        OffsetTable::from_bytes(&bytes).ok_or_else(|| damaged("is unreadable"))
     }
 }
 

@@ -200,6 +200,8 @@ struct Run<'a> {
     dir: &'a Path,
     /// The corpus folder as an absolute path, recorded for search.
     corpus: String,
+    /// File name of the offset table of the last commit.
+    offsets: String,
     fields: Fields,
     writer: IndexWriter,
     prior: Manifest,
@@ -310,7 +312,10 @@ impl Run<'_> {
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
-        prune_manifests(self.dir, &[&name, &offsets]);
+        // The previous commit's offset table stays one commit longer: a
+        // search that read that commit's payload a moment ago still finds it.
+        let previous = std::mem::replace(&mut self.offsets, offsets);
+        prune_manifests(self.dir, &[&name, &self.offsets, &previous]);
         self.since_commit = 0;
         Ok(())
     }
@@ -615,6 +620,10 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     let mut run = Run {
         dir: index_dir,
         corpus: corpus_abs,
+        offsets: old_payload
+            .as_ref()
+            .map(|p| p.offsets.clone())
+            .unwrap_or_default(),
         fields,
         writer,
         orphans: prior.orphans.clone(),
@@ -891,9 +900,11 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         && orphans.is_empty()
         && run.config == old.config
         && manifest.files == old.files
-        && old_payload
-            .as_ref()
-            .is_some_and(|p| p.duplicates == duplicates && p.corpus == run.corpus);
+        && old_payload.as_ref().is_some_and(|p| {
+            p.duplicates == duplicates
+                && p.corpus == run.corpus
+                && index_dir.join(&p.offsets).is_file()
+        });
     if !unchanged {
         run.commit(&manifest, duplicates)?;
         run.writer.wait_merging_threads()?;

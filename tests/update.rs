@@ -247,6 +247,22 @@ fn text_comes_from_the_corpus_and_a_changed_article_says_so() {
     let o = run(d, &["search", "zebra1", "--json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["hits"][0].get("stale").is_none());
+
+    // A lost offset table is named, and the next `index` writes it again.
+    for e in std::fs::read_dir(d.join("index")).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap().to_string_lossy().starts_with("newsgrep-offsets-") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let o = run(d, &["search", "zebra1"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("damaged") && err.contains("run `newsgrep index`"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(counts(&index(d, &[])), (0, 0, 0, 3));
+    let o = run(d, &["search", "zebra1", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(v["hits"][0]["text"].as_str().unwrap().contains("zebra1"));
     assert_eq!(v["hits"][0]["title"], "Report number 1 on the marina");
 }
