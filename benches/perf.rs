@@ -183,9 +183,9 @@ fn build_in_process(jsonl: &Path, dir: &Path, tag: bool) -> (f64, f64, u64) {
     )
 }
 
-/// Full tagging (speakers and entities) alone, single thread, over the
-/// first `limit` articles: (seconds, bytes of paragraph text).
-fn tagging_only(jsonl: &Path, limit: usize) -> (f64, u64) {
+/// The first `limit` articles of the dataset and the bytes of their
+/// paragraph text.
+fn first_articles(jsonl: &Path, limit: usize) -> (Vec<newsgrep::article::Article>, u64) {
     let reader = std::io::BufReader::new(std::fs::File::open(jsonl).expect("dataset"));
     let articles: Vec<newsgrep::article::Article> = reader
         .lines()
@@ -193,10 +193,17 @@ fn tagging_only(jsonl: &Path, limit: usize) -> (f64, u64) {
         .enumerate()
         .filter_map(|(i, l)| parse_json_record("a", i + 1, &l.ok()?).ok())
         .collect();
-    let bytes: u64 = articles
+    let bytes = articles
         .iter()
         .flat_map(|a| a.paragraphs.iter().map(|p| p.text.len() as u64))
         .sum();
+    (articles, bytes)
+}
+
+/// Full tagging (speakers and entities) alone, single thread, over the
+/// first `limit` articles: (seconds, bytes of paragraph text).
+fn tagging_only(jsonl: &Path, limit: usize) -> (f64, u64) {
+    let (articles, bytes) = first_articles(jsonl, limit);
     let started = Instant::now();
     let mut n = 0;
     for a in articles {
@@ -208,22 +215,7 @@ fn tagging_only(jsonl: &Path, limit: usize) -> (f64, u64) {
 
 /// Speaker attribution alone, single thread, over the first `limit` articles.
 fn speakers_only(jsonl: &Path, limit: usize) -> (f64, u64) {
-    let reader = std::io::BufReader::new(std::fs::File::open(jsonl).expect("dataset"));
-    let articles: Vec<newsgrep::article::Article> = reader
-        .lines()
-        .take(limit)
-        .enumerate()
-        .filter_map(|(i, l)| parse_json_record("a", i + 1, &l.ok()?).ok())
-        .collect();
-    let bytes: u64 = articles
-        .iter()
-        .map(|a| {
-            a.paragraphs
-                .iter()
-                .map(|p| p.text.len() as u64)
-                .sum::<u64>()
-        })
-        .sum();
+    let (articles, bytes) = first_articles(jsonl, limit);
     let started = Instant::now();
     let mut n = 0;
     for a in &articles {

@@ -251,14 +251,21 @@ fn text_comes_from_the_corpus_and_a_changed_article_says_so() {
     // A lost offset table is named, and the next `index` writes it again.
     for e in std::fs::read_dir(d.join("index")).unwrap() {
         let p = e.unwrap().path();
-        if p.file_name().unwrap().to_string_lossy().starts_with("newsgrep-offsets-") {
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("newsgrep-offsets-")
+        {
             std::fs::remove_file(p).unwrap();
         }
     }
     let o = run(d, &["search", "zebra1"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("damaged") && err.contains("run `newsgrep index`"), "{err}");
+    assert!(
+        err.contains("damaged") && err.contains("run `newsgrep index`"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert_eq!(counts(&index(d, &[])), (0, 0, 0, 3));
     let o = run(d, &["search", "zebra1", "--json"]);
