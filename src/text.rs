@@ -79,6 +79,16 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// `s` in lower case, borrowed when it already is (most words are):
+/// word-list look-ups run for nearly every word.
+pub fn lowered(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Collapses runs of whitespace to one space and trims.
 pub fn squash_spaces(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -99,6 +109,16 @@ mod tests {
         assert_eq!(fold("Shahed\u{2011}136").chars().count(), 10);
         assert_eq!(fold("plain `text`\there"), "plain 'text' here");
         assert_eq!(fold("Zoë said “no”."), "Zoë said \"no\".");
+    }
+
+    #[test]
+    fn lowered_borrows_lower_case() {
+        assert!(matches!(
+            lowered("said"),
+            std::borrow::Cow::Borrowed("said")
+        ));
+        assert_eq!(lowered("Kirby"), "kirby");
+        assert_eq!(lowered("ÉLYSÉE"), "élysée");
     }
 
     #[test]

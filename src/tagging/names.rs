@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use super::tokens::Word;
 use super::{EntityKind, Prepared};
 use crate::gazetteer::{gazetteer, Gender};
+use crate::text::lowered;
 
 /// Capitalised words that are not names when they open a sentence, or ever.
 const NOT_NAMES: &[&str] = &[
@@ -546,15 +547,15 @@ pub fn is_not_name_lower(w: &str) -> bool {
 }
 
 pub fn is_not_name(w: &str) -> bool {
-    NOT_NAMES_SET.contains(w.to_lowercase().as_str())
+    NOT_NAMES_SET.contains(&*lowered(w))
 }
 
 pub fn is_org_head(w: &str) -> bool {
-    ORG_HEADS_SET.contains(w.to_lowercase().as_str())
+    ORG_HEADS_SET.contains(&*lowered(w))
 }
 
 fn is_place_head(w: &str) -> bool {
-    PLACE_HEADS_SET.contains(w.to_lowercase().as_str())
+    PLACE_HEADS_SET.contains(&*lowered(w))
 }
 
 /// A word that can be part of a name: capitalised, and not a capitalised
@@ -618,15 +619,12 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             // A connector joins two capitalised parts: "Department for
             // Education and Skills"; "and" only inside an "of/for" name, so
             // "Iran and North Korea" stays two names.
-            let lower = w.text.to_lowercase();
+            let lower = w.lower();
             // "Laura Smith of Save the Children": a person, then an organisation.
             let person_so_far = (2..=3).contains(&(end - start))
                 && g.is_first_name(&words[start].text)
                 && !words[start..end].iter().any(|w| is_org_head(&w.text));
-            if CONNECTORS_SET.contains(lower.as_str())
-                && (lower != "and" || has_of)
-                && !person_so_far
-            {
+            if CONNECTORS_SET.contains(lower) && (lower != "and" || has_of) && !person_so_far {
                 let mut k = end + 1;
                 while k < words.len() && words[k].is("the") {
                     k += 1;
@@ -696,8 +694,8 @@ pub enum NameClass {
 
 /// Honorifics that tell gender.
 pub fn honorific_gender(w: &str) -> Option<Gender> {
-    let w = w.trim_end_matches('.').to_lowercase();
-    match w.as_str() {
+    let w = lowered(w.trim_end_matches('.'));
+    match &*w {
         "mr" | "sir" | "lord" | "king" | "prince" | "duke" | "baron" | "earl" | "father"
         | "monsieur" | "herr" | "señor" | "senor" | "brother" => Some(Gender::Male),
         "mrs" | "ms" | "miss" | "dame" | "lady" | "queen" | "princess" | "duchess" | "baroness"
@@ -761,7 +759,7 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
             return NameClass::Person { name_start, gender };
         }
     }
-    if range.len() >= 2 && EVENT_HEADS_SET.contains(last.to_lowercase().as_str()) {
+    if range.len() >= 2 && EVENT_HEADS_SET.contains(&*lowered(last)) {
         return NameClass::Unknown;
     }
     // An organisation word anywhere in a run that is not a person's name:
