@@ -4,9 +4,12 @@
 //! into its text before ranking; on a query that matches most of the corpus
 //! ("said") that is a hundred thousand dictionary look-ups. This collector
 //! counts ordinals and looks up only the values it keeps: the top `k` of
-//! each kind ("person", "org", ...). Ordinals are first gathered in a short
-//! list and only moved to an array of every ordinal when the hits are many,
-//! so a rare term does not zero and scan that array in every segment.
+//! each kind ("person", "org", ...). It records the matching documents and
+//! counts when the segment is done, the cheapest way for the hits' number:
+//! a few hits' ordinals are sorted and counted in runs (no array of every
+//! ordinal to zero and scan); more are counted in that array; and when most
+//! documents match ("the"), every value of the segment is counted in one
+//! bulk pass and the documents that did not match are taken away.
 
 use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -51,10 +54,14 @@ impl TopFacets {
 
 pub struct TopFacetsSegment {
     reader: FacetReader,
+    /// The facet ordinals of every document, for the bulk pass.
+    ords: tantivy::columnar::Column<u64>,
+    max_doc: DocId,
+    /// Matching documents, in the order collected (ascending).
+    docs: Vec<DocId>,
     segment: tantivy::index::SegmentId,
     /// The field's id in the schema, for the name cache.
     field_id: u32,
-    tally: Tally,
     /// Ordinal range of each kind in this segment's dictionary.
     ranges: Vec<(String, u64, u64)>,
     /// Values kept per kind in this segment (more than `k`, so merging
@@ -68,6 +75,13 @@ impl Collector for TopFacets {
 
     fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<TopFacetsSegment> {
         let reader = segment.facet_reader(&self.field)?;
+        let ords = segment
+            .fast_fields()
+            .str(&self.field)?
+            .map(|c| c.ords().clone())
+            .ok_or_else(|| {
+                tantivy::TantivyError::SchemaError(format!("{} has no facet column", self.field))
+            })?;
         let cache_key = (segment.segment_id(), self.field.clone(), self.kinds.clone());
         let cached = RANGES.lock().ok().and_then(|m| m.get(&cache_key).cloned());
         let ranges = match cached {
@@ -91,7 +105,9 @@ impl Collector for TopFacets {
             }
         };
         Ok(TopFacetsSegment {
-            tally: Tally::Listed(Vec::new()),
+            ords,
+            max_doc: segment.max_doc(),
+            docs: Vec::new(),
             segment: segment.segment_id(),
             field_id: segment.schema().get_field(&self.field)?.field_id(),
             reader,
@@ -131,66 +147,89 @@ fn ord_or_next(dict: &tantivy::columnar::Dictionary, key: &[u8]) -> tantivy::Res
     })
 }
 
-/// Ordinals listed before switching to counting in an array.
-const LISTED_MAX: usize = 4096;
+/// Up to this many hits, a segment's ordinals are sorted and counted in runs.
+const LISTED_DOCS: usize = 1024;
 
-/// How a segment's facet ordinals are tallied (see the module comment).
-enum Tally {
-    Listed(Vec<u64>),
-    Counted(Vec<u32>),
+impl TopFacetsSegment {
+    /// (ordinal, count) of every value among the hits, in ordinal order.
+    fn present(&mut self) -> Vec<(u64, u32)> {
+        if !self.docs.is_sorted() {
+            self.docs.sort_unstable();
+        }
+        if self.docs.len() <= LISTED_DOCS {
+            let mut ords: Vec<u64> = self
+                .docs
+                .iter()
+                .flat_map(|&d| self.reader.facet_ords(d))
+                .collect();
+            ords.sort_unstable();
+            let mut runs: Vec<(u64, u32)> = Vec::new();
+            for ord in ords {
+                match runs.last_mut() {
+                    Some((o, c)) if *o == ord => *c += 1,
+                    _ => runs.push((ord, 1)),
+                }
+            }
+            return runs;
+        }
+        let mut counts = vec![0u32; self.reader.num_facets()];
+        let mut tally = |ord: u64, add: bool| {
+            if let Some(c) = counts.get_mut(ord as usize) {
+                *c = if add { *c + 1 } else { c.saturating_sub(1) };
+            }
+        };
+        if self.docs.len() <= self.max_doc as usize / 2 {
+            for &doc in &self.docs {
+                for ord in self.reader.facet_ords(doc) {
+                    tally(ord, true);
+                }
+            }
+        } else {
+            // Every value of the segment (deleted documents' too), decoded
+            // in blocks, minus the values of every document not collected.
+            let values = &self.ords.values;
+            let total = u64::from(values.num_vals());
+            let mut block = vec![0u64; 4096];
+            let mut start = 0u64;
+            while start < total {
+                let len = (total - start).min(block.len() as u64) as usize;
+                values.get_range(start, &mut block[..len]);
+                for &ord in &block[..len] {
+                    tally(ord, true);
+                }
+                start += len as u64;
+            }
+            let mut matched = self.docs.iter().copied().peekable();
+            for doc in 0..self.max_doc {
+                if matched.peek() == Some(&doc) {
+                    matched.next();
+                    continue;
+                }
+                for ord in self.reader.facet_ords(doc) {
+                    tally(ord, false);
+                }
+            }
+        }
+        counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(o, c)| (o as u64, *c))
+            .collect()
+    }
 }
 
 impl SegmentCollector for TopFacetsSegment {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        match &mut self.tally {
-            Tally::Counted(counts) => {
-                for ord in self.reader.facet_ords(doc) {
-                    if let Some(c) = counts.get_mut(ord as usize) {
-                        *c += 1;
-                    }
-                }
-            }
-            Tally::Listed(ords) => {
-                ords.extend(self.reader.facet_ords(doc));
-                let n = self.reader.num_facets();
-                if ords.len() > LISTED_MAX.max(n / 4) {
-                    let mut counts = vec![0u32; n];
-                    for &ord in ords.iter() {
-                        if let Some(c) = counts.get_mut(ord as usize) {
-                            *c += 1;
-                        }
-                    }
-                    self.tally = Tally::Counted(counts);
-                }
-            }
-        }
+        self.docs.push(doc);
     }
 
-    fn harvest(self) -> Counts {
+    fn harvest(mut self) -> Counts {
         let mut out = Vec::new();
         let mut facet = Facet::root();
-        // (ordinal, count) of every value present, in ordinal order.
-        let present: Vec<(u64, u32)> = match self.tally {
-            Tally::Counted(counts) => counts
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c > 0)
-                .map(|(o, c)| (o as u64, *c))
-                .collect(),
-            Tally::Listed(mut ords) => {
-                ords.sort_unstable();
-                let mut runs: Vec<(u64, u32)> = Vec::new();
-                for ord in ords {
-                    match runs.last_mut() {
-                        Some((o, c)) if *o == ord => *c += 1,
-                        _ => runs.push((ord, 1)),
-                    }
-                }
-                runs
-            }
-        };
+        let present = self.present();
         for (kind, start, end) in &self.ranges {
             let from = present.partition_point(|(o, _)| o < start);
             let to = present.partition_point(|(o, _)| o < end);

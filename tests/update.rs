@@ -128,6 +128,31 @@ fn adds_updates_removes_and_leaves_the_rest_alone() {
 }
 
 #[test]
+fn facet_counts_stay_exact_after_updates_for_small_and_huge_result_sets() {
+    // Enough paragraphs per segment that "the" (nearly every paragraph)
+    // takes the bulk-count path, with deleted documents left by edits.
+    let ws = generated(800);
+    let d = ws.path();
+    index(d, &[]);
+    for i in (0..800).step_by(9) {
+        let f = d.join(format!("corpus/a/{i:05}.txt"));
+        std::fs::write(&f, article(i).replace("Monday", "Tuesday")).unwrap();
+    }
+    assert_eq!(counts(&index(d, &[])).1, 89);
+    index(d, &["--full", "--index", "fresh"]);
+    for query in ["the", "harbour", "Tuesday", "zebra3", "vessel 17"] {
+        let facets = |index_dir: &str| {
+            let o = run(d, &["search", query, "--json", "--index", index_dir]);
+            let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+            (v["total_hits"].clone(), v["facets"].clone())
+        };
+        let (updated, fresh) = (facets("index"), facets("fresh"));
+        assert_eq!(updated, fresh, "{query}");
+        assert!(updated.0.as_u64().unwrap() > 0, "{query}");
+    }
+}
+
+#[test]
 fn jsonl_records_are_tracked_one_by_one() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
