@@ -908,6 +908,8 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     if !unchanged {
         run.commit(&manifest, duplicates)?;
         run.writer.wait_merging_threads()?;
+        // tantivy's own merges are done; fold what is left into fewer segments.
+        index::consolidate(&index, index_dir)?;
     }
 
     // Counts per location, against the last complete state.
