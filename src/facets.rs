@@ -227,10 +227,10 @@ impl SegmentCollector for TopFacetsSegment {
     }
 
     fn harvest(mut self) -> Counts {
-        let mut out = Vec::new();
-        let mut facet = Facet::root();
         let present = self.present();
-        for (kind, start, end) in &self.ranges {
+        // The top values of each kind: (kind, count, ordinal), in output order.
+        let mut kept: Vec<(usize, u32, u64)> = Vec::new();
+        for (k, (_, start, end)) in self.ranges.iter().enumerate() {
             let from = present.partition_point(|(o, _)| o < start);
             let to = present.partition_point(|(o, _)| o < end);
             let mut best: Vec<(u32, u64)> = present[from..to.max(from)]
@@ -243,30 +243,61 @@ impl SegmentCollector for TopFacetsSegment {
                 best.truncate(self.keep);
             }
             best.sort_unstable_by(order);
-            for (count, ord) in best {
-                let key = (self.segment, self.field_id, ord);
-                let cached = NAMES.lock().ok().and_then(|m| m.get(&key).cloned());
-                let name = match cached {
-                    Some(n) => n,
-                    None => {
-                        if self.reader.facet_from_ord(ord, &mut facet).is_err() {
-                            continue;
-                        }
-                        let Some(n) = facet.to_path().get(1).map(|s| s.to_string()) else {
-                            continue;
-                        };
-                        if let Ok(mut m) = NAMES.lock() {
-                            if m.len() >= NAME_CACHE_LIMIT {
-                                m.clear();
-                            }
-                            m.insert(key, n.clone());
-                        }
-                        n
-                    }
-                };
-                out.push((kind.clone(), name, u64::from(count)));
+            kept.extend(best.into_iter().map(|(c, o)| (k, c, o)));
+        }
+        let names = self.names(kept.iter().map(|&(_, _, o)| o));
+        kept.into_iter()
+            .filter_map(|(k, count, ord)| {
+                let name = names.get(&ord)?.clone();
+                Some((self.ranges[k].0.clone(), name, u64::from(count)))
+            })
+            .collect()
+    }
+}
+
+impl TopFacetsSegment {
+    /// Names of facet ordinals: cached ones from the cache, the others in
+    /// one ordered pass over the dictionary (a look-up each would decode a
+    /// dictionary block each).
+    fn names(&self, ords: impl Iterator<Item = u64>) -> FxHashMap<u64, String> {
+        let mut names: FxHashMap<u64, String> = FxHashMap::default();
+        let mut missing: Vec<u64> = Vec::new();
+        let cache = NAMES.lock().ok();
+        for ord in ords {
+            match cache
+                .as_ref()
+                .and_then(|c| c.get(&(self.segment, self.field_id, ord)))
+            {
+                Some(n) => {
+                    names.insert(ord, n.clone());
+                }
+                None => missing.push(ord),
             }
         }
-        out
+        drop(cache);
+        missing.sort_unstable();
+        missing.dedup();
+        let mut found = missing.iter();
+        let _ = self
+            .reader
+            .facet_dict()
+            .sorted_ords_to_term_cb(&missing, |bytes| {
+                let Some(&ord) = found.next() else { return };
+                let facet = Facet::from_encoded(bytes.to_vec()).ok();
+                if let Some(name) = facet.and_then(|f| f.to_path().get(1).map(|s| s.to_string())) {
+                    names.insert(ord, name);
+                }
+            });
+        if let Ok(mut cache) = NAMES.lock() {
+            if cache.len() >= NAME_CACHE_LIMIT {
+                cache.clear();
+            }
+            for ord in missing {
+                if let Some(n) = names.get(&ord) {
+                    cache.insert((self.segment, self.field_id, ord), n.clone());
+                }
+            }
+        }
+        names
     }
 }
