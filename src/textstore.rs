@@ -37,11 +37,10 @@ pub struct Location {
     pub offset: u64,
 }
 
-/// Article key → location, sorted by key for binary search.
-///
-/// Entries stay in their on-disk form (20 little-endian bytes: key, offset,
-/// file number), so opening the table for one search is a single read with
-/// no per-entry work.
+/// Article key → location, sorted by key for binary search, as written by
+/// `newsgrep index`. Entries are kept in their on-disk form (20
+/// little-endian bytes: key, offset, file number); search reads them back
+/// with [`OffsetReader`].
 #[derive(Debug, Default, Clone)]
 pub struct OffsetTable {
     files: Vec<String>,
@@ -54,6 +53,26 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
     let mut x = [0u8; 8];
     x.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(x)
+}
+
+/// Binary search over `n` sorted entries fetched by `entry`: the
+/// (offset, file number) stored for `key`.
+fn find(n: u64, key: u64, entry: impl Fn(u64) -> Option<[u8; ENTRY]>) -> Option<(u64, usize)> {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let e = entry(mid)?;
+        match u64_at(&e, 0).cmp(&key) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => {
+                let mut file = [0u8; 4];
+                file.copy_from_slice(&e[16..20]);
+                return Some((u64_at(&e, 8), u32::from_le_bytes(file) as usize));
+            }
+        }
+    }
+    None
 }
 
 impl OffsetTable {
@@ -83,24 +102,14 @@ impl OffsetTable {
     }
 
     pub fn get(&self, key: u64) -> Option<Location> {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            let at = mid * ENTRY;
-            match u64_at(&self.entries, at).cmp(&key) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    let mut file = [0u8; 4];
-                    file.copy_from_slice(&self.entries[at + 16..at + 20]);
-                    return Some(Location {
-                        file: self.files.get(u32::from_le_bytes(file) as usize)?.clone(),
-                        offset: u64_at(&self.entries, at + 8),
-                    });
-                }
-            }
-        }
-        None
+        let (offset, file) = find(self.len() as u64, key, |i| {
+            let at = i as usize * ENTRY;
+            self.entries.get(at..at + ENTRY)?.try_into().ok()
+        })?;
+        Some(Location {
+            file: self.files.get(file)?.clone(),
+            offset,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -123,24 +132,6 @@ impl OffsetTable {
         out
     }
 
-    fn from_bytes(bytes: &[u8]) -> Option<OffsetTable> {
-        let mut rest = bytes.strip_prefix(MAGIC)?;
-        let mut take = |n: usize| -> Option<&[u8]> {
-            let (head, tail) = rest.split_at_checked(n)?;
-            rest = tail;
-            Some(head)
-        };
-        let n_files = u64_at(take(8)?, 0) as usize;
-        let mut files = Vec::with_capacity(n_files.min(1 << 20));
-        for _ in 0..n_files {
-            let len = u64_at(take(8)?, 0) as usize;
-            files.push(String::from_utf8(take(len)?.to_vec()).ok()?);
-        }
-        let n = u64_at(take(8)?, 0) as usize;
-        let entries = take(n.checked_mul(ENTRY)?)?.to_vec();
-        Some(OffsetTable { files, entries })
-    }
-
     /// Writes the table durably under a fresh name, returned for the
     /// commit's payload.
     pub fn write(&self, dir: &Path) -> Result<String> {
@@ -157,9 +148,21 @@ impl OffsetTable {
         std::fs::rename(&tmp, dir.join(&name))?;
         Ok(name)
     }
+}
 
-    /// Reads the table `name` in `dir`.
-    pub fn load(dir: &Path, name: &str) -> Result<OffsetTable> {
+/// An offset table read on demand: a search looks up about ten keys, so it
+/// reads the file list and a few entries per key, not the whole table.
+pub struct OffsetReader {
+    file: std::fs::File,
+    files: Vec<String>,
+    /// Where the entries start, and how many there are.
+    at: u64,
+    n: u64,
+}
+
+impl OffsetReader {
+    /// Opens the table `name` in `dir`.
+    pub fn open(dir: &Path, name: &str) -> Result<OffsetReader> {
         let damaged = |what: &str| Error::IndexDamaged {
             path: dir.to_path_buf(),
             what: format!("offset table {name:?} {what}"),
@@ -167,8 +170,50 @@ impl OffsetTable {
         if name.is_empty() || name.contains(['/', '\\']) {
             return Err(damaged("is not named"));
         }
-        let bytes = std::fs::read(dir.join(name)).map_err(|e| damaged(&e.to_string()))?;
-        OffsetTable::from_bytes(&bytes).ok_or_else(|| damaged("is unreadable"))
+        let file = std::fs::File::open(dir.join(name)).map_err(|e| damaged(&e.to_string()))?;
+        let len = file.metadata().map_err(|e| damaged(&e.to_string()))?.len();
+        let header = || -> Option<(Vec<String>, u64, u64)> {
+            let mut r = std::io::BufReader::new(&file);
+            let mut magic = vec![0u8; MAGIC.len()];
+            r.read_exact(&mut magic).ok()?;
+            if magic != MAGIC {
+                return None;
+            }
+            let mut word = [0u8; 8];
+            let mut next = |r: &mut std::io::BufReader<&std::fs::File>| -> Option<u64> {
+                r.read_exact(&mut word).ok()?;
+                Some(u64::from_le_bytes(word))
+            };
+            let n_files = next(&mut r)?;
+            let mut at = MAGIC.len() as u64 + 8;
+            let mut files = Vec::new();
+            for _ in 0..n_files {
+                let n = next(&mut r)?;
+                let mut name = vec![0u8; usize::try_from(n).ok().filter(|&n| n < 1 << 16)?];
+                r.read_exact(&mut name).ok()?;
+                files.push(String::from_utf8(name).ok()?);
+                at += 8 + n;
+            }
+            let n = next(&mut r)?;
+            at += 8;
+            (at.checked_add(n.checked_mul(ENTRY as u64)?)? == len).then_some((files, at, n))
+        };
+        let (files, at, n) = header().ok_or_else(|| damaged("is unreadable"))?;
+        Ok(OffsetReader { file, files, at, n })
+    }
+
+    pub fn get(&self, key: u64) -> Option<Location> {
+        let (offset, file) = find(self.n, key, |i| {
+            let mut f = &self.file;
+            f.seek(SeekFrom::Start(self.at + i * ENTRY as u64)).ok()?;
+            let mut e = [0u8; ENTRY];
+            f.read_exact(&mut e).ok()?;
+            Some(e)
+        })?;
+        Some(Location {
+            file: self.files.get(file)?.clone(),
+            offset,
+        })
     }
 }
 
@@ -241,11 +286,11 @@ pub fn read_back(corpus: &Path, loc: &Location, key: u64) -> Option<ArticleText>
 /// The corpus and offset table of an index: reads articles back.
 pub struct TextSource {
     corpus: PathBuf,
-    table: OffsetTable,
+    table: OffsetReader,
 }
 
 impl TextSource {
-    pub fn new(corpus: PathBuf, table: OffsetTable) -> TextSource {
+    pub fn new(corpus: PathBuf, table: OffsetReader) -> TextSource {
         TextSource { corpus, table }
     }
 
@@ -257,7 +302,7 @@ impl TextSource {
         payload: &crate::index::Payload,
         fallback: &Path,
     ) -> Result<TextSource> {
-        let table = OffsetTable::load(dir, &payload.offsets)?;
+        let table = OffsetReader::open(dir, &payload.offsets)?;
         let recorded = PathBuf::from(&payload.corpus);
         let corpus = if !payload.corpus.is_empty() && recorded.is_dir() {
             recorded
@@ -292,13 +337,23 @@ mod tests {
             (3, loc("a.txt", 0)),
             (9, loc("c.jsonl", 7)),
         ]);
-        let back = OffsetTable::from_bytes(&t.to_bytes()).expect("parses");
-        assert_eq!(back.len(), 2);
+        assert_eq!(t.len(), 2);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let name = t.write(dir.path()).expect("write");
+        let back = OffsetReader::open(dir.path(), &name).expect("opens");
         assert_eq!(back.get(9), Some(loc("b.jsonl", 40)));
         assert_eq!(back.get(3), Some(loc("a.txt", 0)));
         assert_eq!(back.get(4), None);
-        assert!(OffsetTable::from_bytes(&t.to_bytes()[..30]).is_none());
-        assert!(OffsetTable::from_bytes(b"something else").is_none());
+        assert_eq!(back.get(10), None);
+        // A cut or foreign file is refused, with what to run.
+        let bytes = std::fs::read(dir.path().join(&name)).expect("read");
+        std::fs::write(dir.path().join(&name), &bytes[..bytes.len() - 3]).expect("write");
+        let err = OffsetReader::open(dir.path(), &name)
+            .err()
+            .expect("refused");
+        assert!(err.to_string().contains("run `newsgrep index`"), "{err}");
+        std::fs::write(dir.path().join(&name), b"something else").expect("write");
+        assert!(OffsetReader::open(dir.path(), &name).is_err());
     }
 
     #[test]
