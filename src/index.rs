@@ -183,11 +183,8 @@ pub fn open(dir: &Path) -> Result<(Index, Fields, Payload)> {
         return Err(outdated(format!("tagging {}", payload.tagging)));
     }
     tokenizer::register(&index);
-    // Search the segments on all cores: a query matching most of the
-    // corpus ("said") spends its time scoring and counting facets per
-    // segment.
-    let mut index = index;
-    index.set_default_multithread_executor()?;
+    // Searches run on one thread unless they match many documents (see
+    // `search::collect`).
     Ok((index, fields, payload))
 }
 
