@@ -173,15 +173,12 @@ impl TopFacetsSegment {
             return runs;
         }
         let mut counts = vec![0u32; self.reader.num_facets()];
-        let mut tally = |ord: u64, add: bool| {
-            if let Some(c) = counts.get_mut(ord as usize) {
-                *c = if add { *c + 1 } else { c.saturating_sub(1) };
-            }
-        };
         if self.docs.len() <= self.max_doc as usize / 2 {
             for &doc in &self.docs {
                 for ord in self.reader.facet_ords(doc) {
-                    tally(ord, true);
+                    if let Some(c) = counts.get_mut(ord as usize) {
+                        *c += 1;
+                    }
                 }
             }
         } else {
@@ -189,25 +186,29 @@ impl TopFacetsSegment {
             // in blocks, minus the values of every document not collected.
             let values = &self.ords.values;
             let total = u64::from(values.num_vals());
-            let mut block = vec![0u64; 4096];
+            let mut block = vec![0u64; 16_384];
             let mut start = 0u64;
             while start < total {
                 let len = (total - start).min(block.len() as u64) as usize;
                 values.get_range(start, &mut block[..len]);
                 for &ord in &block[..len] {
-                    tally(ord, true);
+                    if let Some(c) = counts.get_mut(ord as usize) {
+                        *c += 1;
+                    }
                 }
                 start += len as u64;
             }
-            let mut matched = self.docs.iter().copied().peekable();
-            for doc in 0..self.max_doc {
-                if matched.peek() == Some(&doc) {
-                    matched.next();
-                    continue;
+            // The gaps between collected documents (which come sorted).
+            let mut next = 0;
+            for &doc in self.docs.iter().chain(std::iter::once(&self.max_doc)) {
+                for unmatched in next..doc {
+                    for ord in self.reader.facet_ords(unmatched) {
+                        if let Some(c) = counts.get_mut(ord as usize) {
+                            *c = c.saturating_sub(1);
+                        }
+                    }
                 }
-                for ord in self.reader.facet_ords(doc) {
-                    tally(ord, false);
-                }
+                next = doc + 1;
             }
         }
         counts
