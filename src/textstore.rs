@@ -331,6 +331,15 @@ mod tests {
     }
 
     #[test]
+    fn content_keys_match_the_index_keys() {
+        // The index keys documents by the low half of the hex content hash
+        // that `newsgrep index` records; read-back must compute the same.
+        let bytes = b"{\"id\": \"a\", \"body\": \"Text.\"}";
+        let hex = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes));
+        assert_eq!(crate::index::doc_key(&hex), content_key(bytes));
+    }
+
+    #[test]
     fn table_round_trips_and_keeps_the_first_location() {
         let t = OffsetTable::new([
             (9, loc("b.jsonl", 40)),
