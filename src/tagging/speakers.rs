@@ -1022,6 +1022,15 @@ struct Memory {
 }
 
 impl Memory {
+    /// The last organisation that spoke, if within `within` paragraphs of
+    /// paragraph `paragraph`.
+    fn recent_org(&self, paragraph: usize, within: usize) -> Option<String> {
+        self.orgs
+            .last()
+            .filter(|(_, pi)| paragraph.saturating_sub(*pi) <= within)
+            .map(|(n, _)| n.clone())
+    }
+
     fn person_for(
         &self,
         p: Pronoun,
@@ -1301,13 +1310,7 @@ fn resolve(
                 .rev()
                 .find(|s| s.kind == SpeakerKind::Org)
                 .map(|s| s.name.clone())
-                .or_else(|| {
-                    memory
-                        .orgs
-                        .last()
-                        .filter(|(_, pi)| paragraph.saturating_sub(*pi) <= 3)
-                        .map(|(n, _)| n.clone())
-                })?;
+                .or_else(|| memory.recent_org(paragraph, 3))?;
             Some(Speaker {
                 name,
                 kind: SpeakerKind::Org,
@@ -1378,13 +1381,7 @@ fn resolve(
                         .map(|s| s.name.clone())
                 })
                 .or_else(|| memory.orgs_named_before.last().cloned())
-                .or_else(|| {
-                    memory
-                        .orgs
-                        .last()
-                        .filter(|(_, pi)| paragraph.saturating_sub(*pi) <= 2)
-                        .map(|(n, _)| n.clone())
-                })?;
+                .or_else(|| memory.recent_org(paragraph, 2))?;
             Some(Speaker {
                 name,
                 kind: SpeakerKind::Org,
