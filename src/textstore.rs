@@ -234,51 +234,66 @@ impl ArticleText {
     }
 }
 
-/// Reads the article with content key `key` back from `corpus`, or `None`
-/// when its file no longer holds those bytes at that place.
+/// A record's text as read back: a whole text file or one JSON line.
+enum Record {
+    Text(String),
+    Line(String),
+}
+
+impl Record {
+    /// The article in full, as the indexer parsed it.
+    fn parse(&self, file: &str) -> Option<Article> {
+        match self {
+            Record::Text(text) => Some(parse_txt(file, text)),
+            Record::Line(line) => parse_json_record(file, 0, line).ok(),
+        }
+    }
+}
+
+/// The record at `loc` in `corpus`, decoded as the indexer decoded it, or
+/// `None` when its file no longer holds bytes with content key `key` there.
+fn read_record(corpus: &Path, loc: &Location, key: u64) -> Option<Record> {
+    let path = corpus.join(&loc.file);
+    match Format::of(&path)? {
+        Format::Text => {
+            let (text, _) = decode(std::fs::read(&path).ok()?);
+            (content_key(text.trim_end().as_bytes()) == key).then_some(Record::Text(text))
+        }
+        Format::JsonLines => {
+            let mut file = std::fs::File::open(&path).ok()?;
+            file.seek(SeekFrom::Start(loc.offset)).ok()?;
+            let mut raw = Vec::new();
+            // A record was at most MAX_FILE_BYTES when it was indexed.
+            std::io::BufReader::new(file.take(crate::corpus::MAX_FILE_BYTES + 1))
+                .read_until(b'\n', &mut raw)
+                .ok()?;
+            let line = String::from_utf8_lossy(&raw).trim().to_string();
+            (content_key(line.as_bytes()) == key).then_some(Record::Line(line))
+        }
+    }
+}
+
+/// The article with content key `key` at `loc`, parsed in full (for
+/// tagging it again), if the corpus still holds it there.
+pub fn read_article(corpus: &Path, loc: &Location, key: u64) -> Option<Article> {
+    read_record(corpus, loc, key)?.parse(&loc.file)
+}
+
+/// Reads the article with content key `key` back from `corpus` for showing,
+/// or `None` when its file no longer holds those bytes at that place.
 ///
 /// Paragraphs are split but not classified: classifying compiles patterns
 /// that cost more than the whole search. Only an article without a title
 /// is parsed in full, to derive its title as the indexer did.
 pub fn read_back(corpus: &Path, loc: &Location, key: u64) -> Option<ArticleText> {
-    let path = corpus.join(&loc.file);
-    let (title, paragraphs, full): (_, _, Box<dyn Fn() -> Option<Article>>) =
-        match Format::of(&path)? {
-            Format::Text => {
-                let (text, _) = decode(std::fs::read(&path).ok()?);
-                if content_key(text.trim_end().as_bytes()) != key {
-                    return None;
-                }
-                let (title, paragraphs) = txt_paragraphs(&text);
-                (
-                    title,
-                    paragraphs,
-                    Box::new(move || Some(parse_txt(&loc.file, &text))),
-                )
-            }
-            Format::JsonLines => {
-                let mut file = std::fs::File::open(&path).ok()?;
-                file.seek(SeekFrom::Start(loc.offset)).ok()?;
-                let mut raw = Vec::new();
-                // A record was at most MAX_FILE_BYTES when it was indexed.
-                std::io::BufReader::new(file.take(crate::corpus::MAX_FILE_BYTES + 1))
-                    .read_until(b'\n', &mut raw)
-                    .ok()?;
-                let line = String::from_utf8_lossy(&raw).trim().to_string();
-                if content_key(line.as_bytes()) != key {
-                    return None;
-                }
-                let (title, paragraphs) = json_paragraphs(&line).ok()?;
-                (
-                    title,
-                    paragraphs,
-                    Box::new(move || parse_json_record(&loc.file, 0, &line).ok()),
-                )
-            }
-        };
+    let record = read_record(corpus, loc, key)?;
+    let (title, paragraphs) = match &record {
+        Record::Text(text) => txt_paragraphs(text),
+        Record::Line(line) => json_paragraphs(line).ok()?,
+    };
     let title = match title {
         Some(t) => t,
-        None => full()?.title,
+        None => record.parse(&loc.file)?.title,
     };
     Some(ArticleText { title, paragraphs })
 }

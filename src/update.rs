@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::gazetteer::UserEntry;
 use crate::index::{self, Fields, Payload, INDEX_FORMAT};
 use crate::tagging::{tag_article, TAGGING_VERSION};
-use crate::textstore::{Location, OffsetTable, TABLE_PREFIX};
+use crate::textstore::{read_article, Location, OffsetTable, TABLE_PREFIX};
 
 /// Articles tagged together on all cores before their documents are added.
 const TAG_BATCH: usize = 256;
@@ -817,7 +817,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     // Final locations of every content, in corpus order.
     let mut locations: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut order: Vec<(String, String)> = Vec::new();
-    let mut where_is: HashMap<String, (String, String)> = HashMap::new();
+    let mut where_is: HashMap<String, (String, String, u64)> = HashMap::new();
     for (path, state) in &run.new_files {
         for r in &state.records {
             let loc = location(path, &r.key);
@@ -825,7 +825,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
                 .entry(r.content.clone())
                 .or_default()
                 .push(loc.clone());
-            where_is.insert(loc.clone(), (path.clone(), r.key.clone()));
+            where_is.insert(loc.clone(), (path.clone(), r.key.clone(), r.offset));
             order.push((r.content.clone(), loc));
         }
     }
@@ -859,10 +859,14 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         }
     }
     for (content, loc) in &reindex {
-        let Some((path, key)) = where_is.get(loc) else {
+        let Some((path, key, offset)) = where_is.get(loc) else {
             continue;
         };
-        if let Some(mut article) = reread(corpus, path, key, content) {
+        let at = Location {
+            file: path.clone(),
+            offset: *offset,
+        };
+        if let Some(mut article) = read_article(corpus, &at, index::doc_key(content)) {
             article.path = location(path, key);
             if run.indexed.contains(content) {
                 run.writer
@@ -966,22 +970,6 @@ fn offset_table(m: &Manifest) -> OffsetTable {
             )
         })
     }))
-}
-
-/// Reads the article of `path` (and `key`, for a `.jsonl` record) again,
-/// if it still has the expected content.
-fn reread(corpus: &Path, path: &str, key: &str, content: &str) -> Option<Article> {
-    let bytes = std::fs::read(corpus.join(path)).ok()?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    if key.is_empty() {
-        return (content_hash(text.trim_end().as_bytes()) == content)
-            .then(|| parse_txt(path, &text));
-    }
-    text.lines().enumerate().find_map(|(i, line)| {
-        (content_hash(line.trim().as_bytes()) == content)
-            .then(|| parse_json_record(path, i + 1, line).ok())
-            .flatten()
-    })
 }
 
 /// Paragraphs, distinct speakers and distinct entities in the index.
