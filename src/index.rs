@@ -255,6 +255,25 @@ pub fn writer(index: &Index, dir: &Path) -> Result<IndexWriter> {
     })
 }
 
+/// Writes a file that a commit's payload names (manifest, offset table)
+/// under a fresh name: through a temporary file synced before it is
+/// renamed, so a payload never names a partial file. Returns the name.
+pub fn write_commit_file(dir: &Path, prefix: &str, ext: &str, bytes: &[u8]) -> Result<String> {
+    use std::io::Write;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let name = format!("{prefix}{nanos}-{}.{ext}", std::process::id());
+    let tmp = dir.join(format!("{name}.tmp"));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, dir.join(&name))?;
+    Ok(name)
+}
+
 /// Small segments merged into one once there are this many.
 const SMALL_SEGMENTS: usize = 4;
 

@@ -11,7 +11,7 @@
 //! showing text the tags do not describe.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use crate::article::{json_paragraphs, parse_json_record, parse_txt, txt_paragraphs, Article};
@@ -135,18 +135,7 @@ impl OffsetTable {
     /// Writes the table durably under a fresh name, returned for the
     /// commit's payload.
     pub fn write(&self, dir: &Path) -> Result<String> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let name = format!("{TABLE_PREFIX}{nanos}-{}.bin", std::process::id());
-        let tmp = dir.join(format!("{name}.tmp"));
-        {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&self.to_bytes())?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, dir.join(&name))?;
-        Ok(name)
+        crate::index::write_commit_file(dir, TABLE_PREFIX, "bin", &self.to_bytes())
     }
 }
 

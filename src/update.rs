@@ -158,20 +158,7 @@ fn load_manifest(dir: &Path, name: &str) -> Option<Manifest> {
 
 /// Writes the manifest durably under a fresh name, returned for the payload.
 fn write_manifest(dir: &Path, m: &Manifest) -> Result<String> {
-    use std::io::Write;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let name = format!("newsgrep-manifest-{nanos}-{}.json", std::process::id());
-    let tmp = dir.join(format!("{name}.tmp"));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        serde_json::to_writer(&mut f, m)?;
-        f.flush()?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, manifest_path(dir, &name))?;
-    Ok(name)
+    index::write_commit_file(dir, "newsgrep-manifest-", "json", &serde_json::to_vec(m)?)
 }
 
 /// Removes manifests and offset tables other than `keep` (older commits'
