@@ -74,14 +74,13 @@ impl Collector for TopFacets {
     type Child = TopFacetsSegment;
 
     fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<TopFacetsSegment> {
-        let reader = segment.facet_reader(&self.field)?;
-        let ords = segment
-            .fast_fields()
-            .str(&self.field)?
-            .map(|c| c.ords().clone())
-            .ok_or_else(|| {
-                tantivy::TantivyError::SchemaError(format!("{} has no facet column", self.field))
-            })?;
+        // A facet field's column, opened once for both the per-document
+        // reader and the bulk pass over its ordinals.
+        let column = segment.fast_fields().str(&self.field)?.ok_or_else(|| {
+            tantivy::TantivyError::SchemaError(format!("{} has no facet column", self.field))
+        })?;
+        let ords = column.ords().clone();
+        let reader = FacetReader::new(column);
         let cache_key = (segment.segment_id(), self.field.clone(), self.kinds.clone());
         let cached = RANGES.lock().ok().and_then(|m| m.get(&cache_key).cloned());
         let ranges = match cached {
