@@ -506,11 +506,8 @@ fn run_show(args: &ShowArgs) -> anyhow::Result<Found> {
         .1
         .get_first(fields.key)
         .and_then(|v| tantivy::schema::Value::as_u64(&v));
-    let Some(text) = key.and_then(|k| {
-        TextSource::of_index(&loc.index, &payload, &loc.corpus)
-            .ok()?
-            .article(k)
-    }) else {
+    let source = TextSource::of_index(&loc.index, &payload, &loc.corpus)?;
+    let Some(text) = key.and_then(|k| source.article(k)) else {
         anyhow::bail!("{path} changed or was removed since it was indexed; run `newsgrep index`");
     };
     let shown = render::ShownArticle::from_docs(&fields, path, &article, &text, at, args.context);
