@@ -322,6 +322,10 @@ fn install_config_quietly(loc: &Locations) {
     }
 }
 
+/// Up to this many hits are ordered in memory; more go through a
+/// temporary file (see [`render::Reorder`]).
+const IN_MEMORY_HITS: usize = 2048;
+
 fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
     let loc = &args.locations;
     let (idx, fields, payload) = open_index(loc)?;
@@ -366,32 +370,53 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
         context: args.context,
     };
     let text = TextSource::of_index(&loc.index, &payload, &loc.corpus)?;
-    let results = match crate::search::search(&idx, &fields, &payload, &text, &request)? {
+    let found = match crate::search::search(&idx, &fields, &payload, &text, &request)? {
         Outcome::Results(r) => r,
         Outcome::UnknownFilter(u) => {
             say!("{}", render::unknown_filter(&u));
             return Ok(Found::No);
         }
     };
-    let stale = results.hits.iter().filter(|h| h.stale).count();
+    let results = &found.results;
+    let mut stale = 0;
+    let mut print = |out: &mut dyn Write, format: render::Format| -> anyhow::Result<()> {
+        let mut w = render::HitWriter::begin(out, format, results)?;
+        if results.shown <= IN_MEMORY_HITS {
+            for hit in found.hits()? {
+                stale += usize::from(hit.stale);
+                w.hit(&hit)?;
+            }
+        } else {
+            // `--limit 0` on a common word: never hold every hit.
+            let mut reorder = render::Reorder::new(format, results.shown)
+                .context("cannot create a temporary file to order the hits")?;
+            found.each_hit_unordered(|hit| -> anyhow::Result<()> {
+                stale += usize::from(hit.stale);
+                Ok(reorder.add(&hit)?)
+            })?;
+            reorder.replay(&mut w)?;
+        }
+        Ok(w.finish(results)?)
+    };
+    if args.json || args.jsonl {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        print(
+            &mut out,
+            if args.jsonl {
+                render::Format::Jsonl
+            } else {
+                render::Format::Json
+            },
+        )?;
+        out.flush()?;
+    } else {
+        let style = Style::choose(args.color);
+        paged(args.paging, |out| print(out, render::Format::Text(style)))?;
+    }
     if stale > 0 {
         say!(
             "newsgrep: warning: {stale} of the hits shown come from articles changed or removed since the last `newsgrep index`; run it to see their text"
         );
-    }
-    if args.json || args.jsonl {
-        let mut out = io::BufWriter::new(io::stdout().lock());
-        if args.jsonl {
-            render::results_jsonl(&mut out, &results)?;
-        } else {
-            render::results_json(&mut out, &results)?;
-        }
-        out.flush()?;
-    } else {
-        let style = Style::choose(args.color);
-        paged(args.paging, |out| {
-            render::results_text(out, &results, &style)
-        })?;
     }
     Ok(if results.total_hits > 0 {
         Found::Yes
@@ -426,7 +451,7 @@ fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<Found> {
 /// fits the screen). Falls back to plain stdout if the pager cannot start.
 fn paged(
     paging: PagingChoice,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     use std::process::{Command, Stdio};
@@ -453,15 +478,20 @@ fn paged(
             let result = match child.stdin.take() {
                 Some(stdin) => {
                     let mut w = io::BufWriter::new(stdin);
-                    write(&mut w).and_then(|_| w.flush())
+                    write(&mut w).and_then(|_| Ok(w.flush()?))
                 }
                 None => Ok(()),
             };
             let _ = child.wait();
             match result {
                 // The reader quit the pager early: not an error.
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                other => Ok(other?),
+                Err(e)
+                    if e.downcast_ref::<io::Error>()
+                        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) =>
+                {
+                    Ok(())
+                }
+                other => other,
             }
         }
         None => {

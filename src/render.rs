@@ -8,7 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use crate::cli::ColorChoice;
-use crate::search::{FacetCount, Results, UnknownFilter};
+use crate::search::{FacetCount, Hit, Results, UnknownFilter};
 use crate::tagging::TaggedArticle;
 use crate::update::Summary;
 
@@ -102,91 +102,102 @@ fn counts_line(counts: &[FacetCount]) -> String {
 
 /// Search results as text.
 pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Result<()> {
+    let mut w = HitWriter::begin(out, Format::Text(*style), r)?;
     for hit in &r.hits {
+        w.hit(hit)?;
+    }
+    w.finish(r)
+}
+
+/// One hit as text.
+fn hit_text(out: &mut dyn Write, hit: &Hit, style: &Style) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}{}.{} {}[{:.2}]{} {}{}{}",
+        style.title,
+        hit.rank,
+        style.reset,
+        style.dim,
+        hit.score,
+        style.reset,
+        style.title,
+        if hit.title.is_empty() {
+            &hit.path
+        } else {
+            &hit.title
+        },
+        style.reset
+    )?;
+    let mut meta = format!(
+        "{}{}#{}{}",
+        style.path, hit.path, hit.paragraph, style.reset
+    );
+    if hit.kind != "body" {
+        meta.push_str(&format!(" ({})", hit.kind));
+    }
+    if !hit.speakers.is_empty() {
+        let names: Vec<String> = hit
+            .speakers
+            .iter()
+            .map(|s| {
+                let quote = if s.quote == crate::tagging::QuoteType::Direct {
+                    ", quoted"
+                } else {
+                    ""
+                };
+                match &s.role {
+                    Some(role) => {
+                        format!("{}{}{} ({role}{quote})", style.speaker, s.name, style.reset)
+                    }
+                    None if !quote.is_empty() => {
+                        format!("{}{}{} (quoted)", style.speaker, s.name, style.reset)
+                    }
+                    None => format!("{}{}{}", style.speaker, s.name, style.reset),
+                }
+            })
+            .collect();
+        meta.push_str(&format!("  speakers: {}", names.join("; ")));
+    }
+    if !hit.also.is_empty() {
+        meta.push_str(&format!("  also at: {}", hit.also.join(", ")));
+    }
+    writeln!(out, "   {meta}")?;
+    let context = |out: &mut dyn Write, before: bool| -> io::Result<()> {
+        for c in hit
+            .context
+            .iter()
+            .filter(|c| (c.paragraph < hit.paragraph) == before)
+        {
+            let text = one_line(&c.text);
+            writeln!(
+                out,
+                "   {}#{} {text}{}",
+                style.dim, c.paragraph, style.reset
+            )?;
+        }
+        Ok(())
+    };
+    context(out, true)?;
+    if hit.stale {
         writeln!(
             out,
-            "{}{}.{} {}[{:.2}]{} {}{}{}",
-            style.title,
-            hit.rank,
-            style.reset,
-            style.dim,
-            hit.score,
-            style.reset,
-            style.title,
-            if hit.title.is_empty() {
-                &hit.path
-            } else {
-                &hit.title
-            },
-            style.reset
+            "   {}[changed since indexing: run `newsgrep index` to see this paragraph]{}",
+            style.dim, style.reset
         )?;
-        let mut meta = format!(
-            "{}{}#{}{}",
-            style.path, hit.path, hit.paragraph, style.reset
-        );
-        if hit.kind != "body" {
-            meta.push_str(&format!(" ({})", hit.kind));
-        }
-        if !hit.speakers.is_empty() {
-            let names: Vec<String> = hit
-                .speakers
-                .iter()
-                .map(|s| {
-                    let quote = if s.quote == crate::tagging::QuoteType::Direct {
-                        ", quoted"
-                    } else {
-                        ""
-                    };
-                    match &s.role {
-                        Some(role) => {
-                            format!("{}{}{} ({role}{quote})", style.speaker, s.name, style.reset)
-                        }
-                        None if !quote.is_empty() => {
-                            format!("{}{}{} (quoted)", style.speaker, s.name, style.reset)
-                        }
-                        None => format!("{}{}{}", style.speaker, s.name, style.reset),
-                    }
-                })
-                .collect();
-            meta.push_str(&format!("  speakers: {}", names.join("; ")));
-        }
-        if !hit.also.is_empty() {
-            meta.push_str(&format!("  also at: {}", hit.also.join(", ")));
-        }
-        writeln!(out, "   {meta}")?;
-        let context = |out: &mut dyn Write, before: bool| -> io::Result<()> {
-            for c in hit
-                .context
-                .iter()
-                .filter(|c| (c.paragraph < hit.paragraph) == before)
-            {
-                let text = one_line(&c.text);
-                writeln!(
-                    out,
-                    "   {}#{} {text}{}",
-                    style.dim, c.paragraph, style.reset
-                )?;
-            }
-            Ok(())
-        };
-        context(out, true)?;
-        if hit.stale {
-            writeln!(
-                out,
-                "   {}[changed since indexing: run `newsgrep index` to see this paragraph]{}",
-                style.dim, style.reset
-            )?;
-        } else {
-            writeln!(
-                out,
-                "   {}",
-                highlighted(&hit.snippet, &hit.highlights, style)
-            )?;
-        }
-        context(out, false)?;
-        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "   {}",
+            highlighted(&hit.snippet, &hit.highlights, style)
+        )?;
     }
-    let shown = r.hits.len();
+    context(out, false)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// What follows the hits in text: the count and the facet lines.
+fn footer_text(out: &mut dyn Write, r: &Results, shown: usize, style: &Style) -> io::Result<()> {
     writeln!(
         out,
         "{}{} matching paragraph{}{}{}",
@@ -223,16 +234,150 @@ pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Resu
 
 /// One JSON object per hit, one per line.
 pub fn results_jsonl(out: &mut dyn Write, r: &Results) -> io::Result<()> {
+    let mut w = HitWriter::begin(out, Format::Jsonl, r)?;
     for hit in &r.hits {
-        serde_json::to_writer(&mut *out, hit)?;
-        writeln!(out)?;
+        w.hit(hit)?;
     }
-    Ok(())
+    w.finish(r)
 }
 
 pub fn results_json(out: &mut dyn Write, r: &Results) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, r)?;
-    writeln!(out)
+    let mut w = HitWriter::begin(out, Format::Json, r)?;
+    for hit in &r.hits {
+        w.hit(hit)?;
+    }
+    w.finish(r)
+}
+
+/// How search results are printed.
+#[derive(Debug, Clone, Copy)]
+pub enum Format {
+    Text(Style),
+    /// One JSON document: query, count, hits, facets.
+    Json,
+    /// One JSON object per hit, one per line.
+    Jsonl,
+}
+
+/// Prints results as their hits arrive, so that no output format needs
+/// every hit in memory: what precedes the hits, each hit, what follows.
+pub struct HitWriter<'w> {
+    out: &'w mut dyn Write,
+    format: Format,
+    written: usize,
+}
+
+impl<'w> HitWriter<'w> {
+    pub fn begin(out: &'w mut dyn Write, format: Format, r: &Results) -> io::Result<Self> {
+        if let Format::Json = format {
+            // The fields in the order `Results` serialises them.
+            out.write_all(b"{\"query\":")?;
+            serde_json::to_writer(&mut *out, &r.query)?;
+            write!(out, ",\"total_hits\":{},\"hits\":[", r.total_hits)?;
+        }
+        Ok(HitWriter {
+            out,
+            format,
+            written: 0,
+        })
+    }
+
+    pub fn hit(&mut self, hit: &Hit) -> io::Result<()> {
+        self.separate()?;
+        render_hit(self.out, self.format, hit)
+    }
+
+    /// A hit already rendered (by [`Reorder`]) in this writer's format.
+    fn rendered(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.separate()?;
+        self.out.write_all(bytes)
+    }
+
+    fn separate(&mut self) -> io::Result<()> {
+        if matches!(self.format, Format::Json) && self.written > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    pub fn finish(self, r: &Results) -> io::Result<()> {
+        match self.format {
+            Format::Text(style) => footer_text(self.out, r, self.written, &style),
+            Format::Json => {
+                self.out.write_all(b"],\"facets\":")?;
+                serde_json::to_writer(&mut *self.out, &r.facets)?;
+                writeln!(self.out, "}}")
+            }
+            Format::Jsonl => Ok(()),
+        }
+    }
+}
+
+/// One hit in `format`, without what separates it from the previous one.
+fn render_hit(out: &mut dyn Write, format: Format, hit: &Hit) -> io::Result<()> {
+    match format {
+        Format::Text(style) => hit_text(out, hit, &style),
+        Format::Json => Ok(serde_json::to_writer(out, hit)?),
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, hit)?;
+            writeln!(out)
+        }
+    }
+}
+
+/// Puts hits that arrive in any order back in rank order. Hits are built
+/// cheapest in index order (an article's paragraphs together); printing
+/// them best first would mean holding them all, and `--limit 0` on a
+/// common word is hundreds of thousands of hits. So each is rendered as it
+/// comes into a temporary file (deleted on drop, as sort(1) spills), and
+/// copied out by rank at the end: memory stays at 12 bytes a hit.
+pub struct Reorder {
+    file: std::fs::File,
+    format: Format,
+    /// (offset, length) in `file` of the hit ranked `i + 1`.
+    spans: Vec<(u64, u32)>,
+    end: u64,
+    buf: Vec<u8>,
+}
+
+impl Reorder {
+    pub fn new(format: Format, hits: usize) -> io::Result<Reorder> {
+        Ok(Reorder {
+            file: tempfile::tempfile()?,
+            format,
+            spans: vec![(0, 0); hits],
+            end: 0,
+            buf: Vec::new(),
+        })
+    }
+
+    pub fn add(&mut self, hit: &Hit) -> io::Result<()> {
+        let Some(span) = hit.rank.checked_sub(1).and_then(|i| self.spans.get_mut(i)) else {
+            return Err(io::Error::other(format!(
+                "hit rank {} out of range",
+                hit.rank
+            )));
+        };
+        self.buf.clear();
+        render_hit(&mut self.buf, self.format, hit)?;
+        self.file.write_all(&self.buf)?;
+        *span = (self.end, self.buf.len() as u32);
+        self.end += self.buf.len() as u64;
+        Ok(())
+    }
+
+    /// Writes every hit added, by rank, through `w`.
+    pub fn replay(mut self, w: &mut HitWriter) -> io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        for (offset, len) in std::mem::take(&mut self.spans) {
+            self.buf.resize(len as usize, 0);
+            self.file.seek(SeekFrom::Start(offset))?;
+            self.file.read_exact(&mut self.buf)?;
+            w.rendered(&self.buf)?;
+        }
+        Ok(())
+    }
 }
 
 /// The message for a filter that names nobody (stderr).
@@ -445,6 +590,69 @@ mod tests {
         assert_eq!(highlighted(s, &[[14, 25]], &Style::PLAIN), s);
         let c = highlighted(s, &[[14, 25]], &Style::COLOR);
         assert!(c.contains("\x1b[1;31mShahed-136s\x1b[0m"));
+    }
+
+    fn hit(rank: usize) -> Hit {
+        Hit {
+            rank,
+            score: 1.0 / rank as f32,
+            path: format!("a{}.txt", rank % 3),
+            paragraph: rank as u64,
+            title: if rank.is_multiple_of(2) {
+                format!("Title {rank}")
+            } else {
+                String::new()
+            },
+            kind: "body".into(),
+            stale: rank == 4,
+            text: format!("paragraph {rank} said \"quoted\""),
+            snippet: format!("paragraph {rank} said"),
+            highlights: vec![[0, 9]],
+            speakers: Vec::new(),
+            entities: Vec::new(),
+            source: None,
+            date: None,
+            also: Vec::new(),
+            context: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn reordered_hits_print_as_if_written_in_rank_order() {
+        let hits: Vec<Hit> = (1..=7).map(hit).collect();
+        let results = Results {
+            query: "said".into(),
+            total_hits: 9,
+            shown: hits.len(),
+            hits,
+            facets: Default::default(),
+        };
+        for format in [Format::Text(Style::PLAIN), Format::Json, Format::Jsonl] {
+            let mut direct = Vec::new();
+            let mut w = HitWriter::begin(&mut direct, format, &results).unwrap();
+            for h in &results.hits {
+                w.hit(h).unwrap();
+            }
+            w.finish(&results).unwrap();
+
+            let mut reordered = Vec::new();
+            let mut w = HitWriter::begin(&mut reordered, format, &results).unwrap();
+            let mut reorder = Reorder::new(format, results.shown).unwrap();
+            for i in [3, 0, 6, 1, 5, 2, 4] {
+                reorder.add(&results.hits[i]).unwrap();
+            }
+            reorder.replay(&mut w).unwrap();
+            w.finish(&results).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&reordered),
+                String::from_utf8_lossy(&direct)
+            );
+        }
+        let mut json = Vec::new();
+        results_json(&mut json, &results).unwrap();
+        let expected = serde_json::to_string(&results).unwrap() + "\n";
+        assert_eq!(String::from_utf8_lossy(&json), expected);
+        assert!(Reorder::new(Format::Json, 1).unwrap().add(&hit(2)).is_err());
     }
 }
 

@@ -175,6 +175,9 @@ pub struct Facets {
 pub struct Results {
     pub query: String,
     pub total_hits: usize,
+    /// Hits there are to show (`hits` holds them once built).
+    #[serde(skip)]
+    pub shown: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
 }
@@ -189,8 +192,8 @@ pub struct UnknownFilter {
 
 /// The outcome of a search: results, or a filter naming nobody.
 #[derive(Debug)]
-pub enum Outcome {
-    Results(Results),
+pub enum Outcome<R = Results> {
+    Results(R),
     UnknownFilter(UnknownFilter),
 }
 
@@ -472,24 +475,25 @@ fn kind_clauses(fields: &Fields, kind: ParagraphKind) -> Vec<(Occur, Box<dyn Que
     }
 }
 
-/// Runs a search against an open index; hit text comes from `text`.
-pub fn search(
+/// Runs a search against an open index; hit text comes from `text`. The
+/// hits are built when asked for, by [`Found::each_hit`].
+pub fn search<'a>(
     index: &Index,
-    fields: &Fields,
-    payload: &Payload,
-    text: &TextSource,
+    fields: &'a Fields,
+    payload: &'a Payload,
+    text: &'a TextSource,
     req: &Request,
-) -> Result<Outcome> {
+) -> Result<Outcome<Found<'a>>> {
     // One query per process: no need for tantivy's reload watcher.
     let reader = index
         .reader_builder()
         .reload_policy(tantivy::ReloadPolicy::Manual)
         .try_into()?;
-    search_with(&reader.searcher(), index, fields, payload, text, req)
+    find(&reader.searcher(), index, fields, payload, text, req)
 }
 
 /// Runs a search with an open searcher (reused across queries by a
-/// long-running caller such as the benchmark).
+/// long-running caller such as the benchmark), every hit built.
 pub fn search_with(
     searcher: &Searcher,
     index: &Index,
@@ -498,6 +502,108 @@ pub fn search_with(
     text: &TextSource,
     req: &Request,
 ) -> Result<Outcome> {
+    Ok(match find(searcher, index, fields, payload, text, req)? {
+        Outcome::Results(found) => Outcome::Results(Results {
+            hits: found.hits()?,
+            ..found.results
+        }),
+        Outcome::UnknownFilter(u) => Outcome::UnknownFilter(u),
+    })
+}
+
+/// A search whose count and facets are known; its hits are built on demand.
+pub struct Found<'a> {
+    /// Everything but the hits.
+    pub results: Results,
+    searcher: Searcher,
+    fields: &'a Fields,
+    payload: &'a Payload,
+    text: &'a TextSource,
+    context: usize,
+    top: Vec<(Score, DocAddress)>,
+    snippets: SnippetGenerator,
+}
+
+impl Found<'_> {
+    /// Builds every hit and hands it to `emit` in index order, where an
+    /// article's paragraphs sit together so that each article is read back
+    /// once even for `--limit 0`; `Hit::rank` says where it belongs.
+    pub fn each_hit_unordered<E: From<Error>>(
+        &self,
+        mut emit: impl FnMut(Hit) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut ranked: Vec<(usize, (Score, DocAddress))> =
+            self.top.iter().copied().enumerate().collect();
+        ranked.sort_by_key(|(_, (_, address))| *address);
+        let mut articles: HashMap<u64, Option<ArticleText>> = HashMap::new();
+        for (rank, (score, address)) in ranked {
+            emit(self.hit(rank + 1, score, address, &mut articles)?)?;
+        }
+        Ok(())
+    }
+
+    /// Every hit, best first, in memory.
+    pub fn hits(&self) -> Result<Vec<Hit>> {
+        let mut hits = Vec::with_capacity(self.top.len());
+        self.each_hit_unordered(|hit| -> Result<()> {
+            hits.push(hit);
+            Ok(())
+        })?;
+        hits.sort_by_key(|h| h.rank);
+        Ok(hits)
+    }
+
+    fn hit(
+        &self,
+        rank: usize,
+        score: Score,
+        address: DocAddress,
+        articles: &mut HashMap<u64, Option<ArticleText>>,
+    ) -> Result<Hit> {
+        let fields = self.fields;
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        let key = doc.get_first(fields.key).and_then(|v| v.as_u64());
+        if articles.len() >= ARTICLE_CACHE && key.is_some_and(|k| !articles.contains_key(&k)) {
+            // `--limit 0` on a common word visits most articles: keep memory flat.
+            articles.clear();
+        }
+        let article = key.and_then(|k| {
+            articles
+                .entry(k)
+                .or_insert_with(|| self.text.article(k))
+                .as_ref()
+        });
+        let mut hit = make_hit(rank, score, &doc, fields, article, &self.snippets);
+        if let Some(locations) = key.and_then(|k| self.payload.duplicates.get(&k.to_string())) {
+            hit.also = locations
+                .iter()
+                .filter(|l| **l != hit.path && !l.starts_with(&format!("{}:", hit.path)))
+                .cloned()
+                .collect();
+        }
+        if let Some(article) = article.filter(|_| self.context > 0) {
+            hit.context = neighbours(
+                &self.searcher,
+                fields,
+                &hit.path,
+                article,
+                hit.paragraph,
+                self.context,
+            )?;
+        }
+        Ok(hit)
+    }
+}
+
+/// Runs the query: count, facets and the ranked documents of the hits.
+fn find<'a>(
+    searcher: &Searcher,
+    index: &Index,
+    fields: &'a Fields,
+    payload: &'a Payload,
+    text: &'a TextSource,
+    req: &Request,
+) -> Result<Outcome<Found<'a>>> {
     let query_text = req.query.trim();
     if query_text.is_empty() {
         return Err(Error::Query("the query is empty".into()));
@@ -666,46 +772,6 @@ pub fn search_with(
 
     let mut snippets = SnippetGenerator::create(searcher, &*text_query, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
-    let mut hits = Vec::with_capacity(top.len());
-    // Hits are built in index order, where an article's paragraphs sit
-    // together, so each article is read back once even for `--limit 0`.
-    let mut ranked: Vec<(usize, (Score, DocAddress))> = top.into_iter().enumerate().collect();
-    ranked.sort_by_key(|(_, (_, address))| *address);
-    let mut articles: HashMap<u64, Option<ArticleText>> = HashMap::new();
-    for (rank, (score, address)) in ranked {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let key = doc.get_first(fields.key).and_then(|v| v.as_u64());
-        if articles.len() >= ARTICLE_CACHE && key.is_some_and(|k| !articles.contains_key(&k)) {
-            // `--limit 0` on a common word visits most articles: keep memory flat.
-            articles.clear();
-        }
-        let article = key.and_then(|k| {
-            articles
-                .entry(k)
-                .or_insert_with(|| text.article(k))
-                .as_ref()
-        });
-        let mut hit = make_hit(rank + 1, score, &doc, fields, article, &snippets);
-        if let Some(locations) = key.and_then(|k| payload.duplicates.get(&k.to_string())) {
-            hit.also = locations
-                .iter()
-                .filter(|l| **l != hit.path && !l.starts_with(&format!("{}:", hit.path)))
-                .cloned()
-                .collect();
-        }
-        if let Some(article) = article.filter(|_| req.context > 0) {
-            hit.context = neighbours(
-                searcher,
-                fields,
-                &hit.path,
-                article,
-                hit.paragraph,
-                req.context,
-            )?;
-        }
-        hits.push(hit);
-    }
-    hits.sort_by_key(|h| h.rank);
 
     let of_kind = |counts: &crate::facets::Counts, kind: &str| -> Vec<FacetCount> {
         counts
@@ -729,11 +795,21 @@ pub fn search_with(
         place: of_kind(&entity_counts, "place"),
         weapon: of_kind(&entity_counts, "weapon"),
     };
-    Ok(Outcome::Results(Results {
-        query: req.query.clone(),
-        total_hits: total,
-        hits,
-        facets,
+    Ok(Outcome::Results(Found {
+        results: Results {
+            query: req.query.clone(),
+            total_hits: total,
+            shown: top.len(),
+            hits: Vec::new(),
+            facets,
+        },
+        searcher: searcher.clone(),
+        fields,
+        payload,
+        text,
+        context: req.context,
+        top,
+        snippets,
     }))
 }
 

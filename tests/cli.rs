@@ -327,6 +327,52 @@ fn jsonl_articles_are_indexed_with_metadata() {
     assert_eq!(a["paragraphs"][1]["kind"], "boilerplate");
 }
 
+/// More hits than are ordered in memory (`--limit 0` on a common word)
+/// come out best first, every one, the same in each output format.
+#[test]
+fn every_hit_of_a_large_result_set_in_rank_order() {
+    let ws = workspace();
+    let mut lines = String::new();
+    for i in 0..700 {
+        let padding = "quiet words ".repeat(i % 37);
+        let body = format!(
+            "Harbour report {i}\n\nThe harbour {padding}reopened on day {i}.\n\nShips left the harbour.\n\nA harbour official said harbour fees rose.\n\nThe harbour closed at night."
+        );
+        let line = serde_json::json!({"id": format!("h{i}"), "title": format!("Harbour report {i}"), "body": body});
+        lines.push_str(&format!("{line}\n"));
+    }
+    std::fs::write(ws.path().join("corpus/harbours.jsonl"), lines).unwrap();
+    assert!(run(ws.path(), &["index"]).status.success());
+    let (v, code) = json(ws.path(), &["search", "harbour", "--json", "--limit", "0"]);
+    assert_eq!(code, 0);
+    let hits = v["hits"].as_array().unwrap();
+    let total = v["total_hits"].as_u64().unwrap() as usize;
+    assert!(total > 2048, "{total}");
+    assert_eq!(hits.len(), total);
+    for (i, h) in hits.iter().enumerate() {
+        assert_eq!(h["rank"], i + 1);
+        if i > 0 {
+            assert!(h["score"].as_f64() <= hits[i - 1]["score"].as_f64());
+        }
+    }
+    let o = run(ws.path(), &["search", "harbour", "--jsonl", "--limit", "0"]);
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&lines[..], &hits[..]);
+    let (top, _) = json(ws.path(), &["search", "harbour", "--json", "--limit", "10"]);
+    assert_eq!(top["hits"].as_array().unwrap()[..], hits[..10]);
+    let o = run(
+        ws.path(),
+        &["search", "harbour", "--limit", "0", "--color", "never"],
+    );
+    let text = stdout(&o);
+    assert!(text.starts_with("1. ["), "{}", &text[..200.min(text.len())]);
+    assert!(text.contains(&format!("\n{total}. [")));
+    assert!(text.contains(&format!("{total} matching paragraphs\n")));
+}
+
 #[test]
 fn colour_only_on_request_when_piped() {
     let ws = built();
