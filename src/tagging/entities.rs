@@ -497,8 +497,8 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                     // "agriculture department Defra"
                     push(&mut out, EntityKind::Org, name, "name:organisation-noun");
                 } else if LOCATIVES_SET.contains(prev)
-                    && !g.is_first_name(&words[run.start].text)
-                    && !is_org_head(&words[run.end - 1].text)
+                    && !g.is_first_name(words[run.start].text)
+                    && !is_org_head(words[run.end - 1].text)
                     && run.start >= 2
                     && words[run.start - 2].sentence == words[run.start].sentence
                 {
@@ -527,13 +527,13 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
         if matches!(
             e.origin,
             crate::gazetteer::Origin::Region | crate::gazetteer::Origin::Capital
-        ) && (people.is_sports_article() || sports_sentence(&p.folded, hit.start, hit.end))
+        ) && (people.is_sports_article() || sports_sentence(p.folded, hit.start, hit.end))
         {
             continue;
         }
         if e.kind == EntityKind::Weapon
             && e.needs_context
-            && !military_nearby(&p.folded, hit.start, hit.end, 6)
+            && !military_nearby(p.folded, hit.start, hit.end, 6)
         {
             continue;
         }
@@ -550,10 +550,10 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
         };
         push(&mut out, e.kind, e.canonical.clone(), rule);
     }
-    for (_, _, name) in designators(&p.folded) {
+    for (_, _, name) in designators(p.folded) {
         push(&mut out, EntityKind::Weapon, name, "pattern:designator");
     }
-    for (_, _, name) in weapon_types(&p.folded) {
+    for (_, _, name) in weapon_types(p.folded) {
         push(&mut out, EntityKind::Weapon, name, "pattern:weapon-type");
     }
     out

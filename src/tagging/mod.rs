@@ -124,11 +124,12 @@ pub struct TaggedArticle {
     pub paragraphs: Vec<TaggedParagraph>,
 }
 
-/// A paragraph prepared once for all taggers.
-pub struct Prepared {
+/// A paragraph prepared once for all taggers; it borrows the paragraph's
+/// [`Texts`].
+pub struct Prepared<'a> {
     pub kind: ParagraphKind,
-    pub folded: String,
-    pub words: Vec<tokens::Word>,
+    pub folded: &'a str,
+    pub words: Vec<tokens::Word<'a>>,
     pub names: names::Names,
     /// Gazetteer hits in `folded`, found once.
     pub hits: Vec<crate::gazetteer::Hit<'static>>,
@@ -154,27 +155,49 @@ pub fn untagged(mut article: Article) -> TaggedArticle {
 
 /// Speakers only, for each paragraph (for measuring speaker attribution).
 pub fn tag_speakers(article: &Article) -> Vec<Vec<Speaker>> {
-    let prepared = prepare(article);
+    let mut texts = Texts::of(article);
+    let prepared = prepare(article, &mut texts);
     let people = names::People::learn(&prepared);
     speakers::attribute(&prepared, &people)
 }
 
-fn prepare(article: &Article) -> Vec<Prepared> {
+/// The text each paragraph's words borrow: folded, and in lower case.
+struct Texts {
+    folded: Vec<String>,
+    lower: Vec<String>,
+}
+
+impl Texts {
+    fn of(article: &Article) -> Texts {
+        let folded: Vec<String> = article
+            .paragraphs
+            .iter()
+            .map(|p| {
+                let mut folded = fold(&p.text);
+                // The dateline is not part of any sentence: blank it out (same
+                // length, so offsets hold).
+                if p.index == 0 {
+                    if let Some(d) = crate::article::find_dateline(&folded) {
+                        folded.replace_range(..d.body_start, &" ".repeat(d.body_start));
+                    }
+                }
+                folded
+            })
+            .collect();
+        let lower = vec![String::new(); folded.len()];
+        Texts { folded, lower }
+    }
+}
+
+fn prepare<'a>(article: &Article, texts: &'a mut Texts) -> Vec<Prepared<'a>> {
     article
         .paragraphs
         .iter()
-        .map(|p| {
-            let mut folded = fold(&p.text);
-            // The dateline is not part of any sentence: blank it out (same
-            // length, so offsets hold).
-            if p.index == 0 {
-                if let Some(d) = crate::article::find_dateline(&folded) {
-                    folded.replace_range(..d.body_start, &" ".repeat(d.body_start));
-                }
-            }
-            let words = tokens::words(&folded);
+        .zip(texts.folded.iter().zip(texts.lower.iter_mut()))
+        .map(|(p, (folded, lower))| {
+            let words = tokens::words(folded, lower);
             let names = names::Names::of(&words);
-            let hits = crate::gazetteer::gazetteer().find(&folded);
+            let hits = crate::gazetteer::gazetteer().find(folded);
             Prepared {
                 kind: p.kind,
                 folded,
@@ -219,7 +242,8 @@ fn add_governments(entities: &mut Vec<Entity>, speakers: &[Speaker]) {
 
 /// Tags every paragraph of `article`.
 pub fn tag_article(mut article: Article) -> TaggedArticle {
-    let prepared = prepare(&article);
+    let mut texts = Texts::of(&article);
+    let prepared = prepare(&article, &mut texts);
     let people = names::People::learn(&prepared);
     let entities: Vec<Vec<Entity>> = prepared
         .iter()

@@ -600,8 +600,8 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             });
             if (lower.ends_with("ed") || lower.ends_with("ing") || lower.ends_with("ly"))
                 && !next_is_name
-                && !g.is_first_name(&words[i].text)
-                && g.lookup_exact(&words[i].text).is_none()
+                && !g.is_first_name(words[i].text)
+                && g.lookup_exact(words[i].text).is_none()
             {
                 i += 1;
                 continue;
@@ -622,8 +622,8 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             let lower = w.lower();
             // "Laura Smith of Save the Children": a person, then an organisation.
             let person_so_far = (2..=3).contains(&(end - start))
-                && g.is_first_name(&words[start].text)
-                && !words[start..end].iter().any(|w| is_org_head(&w.text));
+                && g.is_first_name(words[start].text)
+                && !words[start..end].iter().any(|w| is_org_head(w.text));
             if CONNECTORS_SET.contains(lower) && (lower != "and" || has_of) && !person_so_far {
                 let mut k = end + 1;
                 while k < words.len() && words[k].is("the") {
@@ -715,10 +715,7 @@ pub fn after_last_title(words: &[Word], range: &std::ops::Range<usize>) -> Optio
             if !g.starts_title(words[end - len].lower()) {
                 continue;
             }
-            let slice: Vec<&str> = words[end - len..end]
-                .iter()
-                .map(|w| w.text.as_str())
-                .collect();
+            let slice: Vec<&str> = words[end - len..end].iter().map(|w| w.text).collect();
             if g.is_title(&slice) {
                 best = Some(end);
                 break;
@@ -754,7 +751,7 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
             let gender = words[range.start..name_start]
                 .iter()
                 .rev()
-                .find_map(|w| honorific_gender(&w.text))
+                .find_map(|w| honorific_gender(w.text))
                 .unwrap_or(Gender::Unknown);
             return NameClass::Person { name_start, gender };
         }
@@ -765,8 +762,8 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
     // An organisation word anywhere in a run that is not a person's name:
     // "Heritage Foundation", "BBC Radio Sheffield", "Department for Education".
     if range.len() >= 2
-        && !g.is_first_name(&words[range.start].text)
-        && words[range.clone()].iter().any(|w| is_org_head(&w.text))
+        && !g.is_first_name(words[range.start].text)
+        && words[range.clone()].iter().any(|w| is_org_head(w.text))
     {
         return NameClass::Org;
     }
@@ -774,18 +771,18 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
         return NameClass::Place;
     }
     // Letters after a name are not part of it: "Guy Mansfield QC".
-    while range.len() > 2 && is_post_nominal(&words[range.end - 1].text) {
+    while range.len() > 2 && is_post_nominal(words[range.end - 1].text) {
         range.end -= 1;
     }
     let first = &words[range.start].text;
     // "Tory MP" is a role; "Jim Dean" is a name whose surname is also a title.
     let last = &words[range.end - 1].text;
-    let last_is_title = g.is_title(&[last.as_str()])
+    let last_is_title = g.is_title(&[last])
         && (last
             .chars()
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase)
-            || !g.is_first_name(&words[range.start].text));
+            || !g.is_first_name(words[range.start].text));
     if (2..=4).contains(&range.len())
         && !last_is_title
         && g.is_first_name(first)
@@ -827,7 +824,7 @@ pub fn is_post_nominal(w: &str) -> bool {
 
 /// A person's name from `start` to `end`, without post-nominals ("QC").
 pub fn person_name(words: &[Word], start: usize, mut end: usize) -> String {
-    while end > start + 1 && is_post_nominal(&words[end - 1].text) {
+    while end > start + 1 && is_post_nominal(words[end - 1].text) {
         end -= 1;
     }
     join(words, &(start..end))
@@ -839,7 +836,7 @@ pub fn join(words: &[Word], range: &std::ops::Range<usize>) -> String {
         if !s.is_empty() && w.text != "'s" {
             s.push(' ');
         }
-        s.push_str(&w.text);
+        s.push_str(w.text);
     }
     s
 }
@@ -897,7 +894,7 @@ impl People {
                     }
                     if run.end - name_start >= 2 {
                         let first_gender = g
-                            .first_name_gender(&p.words[name_start].text)
+                            .first_name_gender(p.words[name_start].text)
                             .unwrap_or(Gender::Unknown);
                         let gender = if gender != Gender::Unknown {
                             gender
@@ -1061,7 +1058,9 @@ mod tests {
     use crate::text::fold;
 
     fn class_of(text: &str) -> (NameClass, String) {
-        let ws = words(&fold(text));
+        let folded = fold(text);
+        let mut lower = String::new();
+        let ws = words(&folded, &mut lower);
         let runs = capitalised_runs(&ws);
         let run = runs.into_iter().max_by_key(|r| r.len()).unwrap();
         (classify_run(&ws, &run), join(&ws, &run))
@@ -1069,7 +1068,11 @@ mod tests {
 
     #[test]
     fn strips_ranks_and_titles() {
-        let ws = words("Pentagon Press Secretary Air Force Brig. Gen. Pat Ryder said");
+        let mut lower = String::new();
+        let ws = words(
+            "Pentagon Press Secretary Air Force Brig. Gen. Pat Ryder said",
+            &mut lower,
+        );
         let runs = capitalised_runs(&ws);
         assert_eq!(runs.len(), 1);
         match classify_run(&ws, &runs[0]) {
@@ -1106,13 +1109,15 @@ mod tests {
 
     #[test]
     fn and_does_not_glue_two_places() {
-        let ws = words("Iran and North Korea helped.");
+        let mut lower = String::new();
+        let ws = words("Iran and North Korea helped.", &mut lower);
         assert_eq!(capitalised_runs(&ws).len(), 2);
     }
 
     #[test]
     fn sentence_openers_are_not_names() {
-        let ws = words("With Iran helping, Russia gained.");
+        let mut lower = String::new();
+        let ws = words("With Iran helping, Russia gained.", &mut lower);
         let runs: Vec<String> = capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect();
         assert_eq!(runs, ["Iran", "Russia"]);
     }

@@ -468,7 +468,7 @@ fn quoted(folded: &str, words: &[Word]) -> Vec<bool> {
 }
 
 struct ParagraphState<'a> {
-    words: &'a [Word],
+    words: &'a [Word<'a>],
     runs: &'a [Range<usize>],
     names: &'a super::names::Names,
     in_quote: Vec<bool>,
@@ -793,7 +793,7 @@ fn sentence_subject(st: &ParagraphState, sentence: &Range<usize>) -> Option<Subj
             last = Some(run);
             continue;
         }
-        if last.is_some() && !words[i].is_capitalised() && g.is_title(&[words[i].text.as_str()]) {
+        if last.is_some() && !words[i].is_capitalised() && g.is_title(&[words[i].text]) {
             i += 1;
             continue;
         }
@@ -899,7 +899,7 @@ fn speaker_from_run(
                 return None;
             }
             // "A senior Tory MP": a role, not a name.
-            if g.is_title(&[words[r.end - 1].text.as_str()]) {
+            if g.is_title(&[words[r.end - 1].text]) {
                 return None;
             }
             if let Some(p) = people.resolve(&name) {
@@ -919,7 +919,7 @@ fn speaker_from_run(
             }
             // "MPs said", "Senators said": a group by role, not a name.
             if r.len() == 1 {
-                let w = words[r.start].text.as_str();
+                let w = words[r.start].text;
                 if let Some(singular) = w.strip_suffix('s') {
                     if g.is_title(&[singular]) {
                         return None;
@@ -965,7 +965,7 @@ fn role_before(words: &[Word], run_start: usize, name_start: usize) -> Option<St
     let mut took_title = false;
     while k > 0 {
         let prev = &words[k - 1];
-        if !prev.is_capitalised() && g.is_title(&[prev.text.as_str()]) {
+        if !prev.is_capitalised() && g.is_title(&[prev.text]) {
             k -= 1;
             took_title = true;
             continue;
@@ -1084,7 +1084,7 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
             words,
             runs: &p.names.runs,
             names: &p.names,
-            in_quote: quoted(&p.folded, words),
+            in_quote: quoted(p.folded, words),
         };
         let mut found: Vec<Speaker> = Vec::new();
         let mut cited: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -1183,7 +1183,7 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                             let mut k = r.start;
                             while k > sentence.start
                                 && (words[k - 1].is("the")
-                                    || gazetteer().is_title(&[words[k - 1].text.as_str()]))
+                                    || gazetteer().is_title(&[words[k - 1].text]))
                             {
                                 k -= 1;
                             }

@@ -5,21 +5,23 @@
 //! on abbreviations and initials ("U.S.", "Brig.", "J."), so that a sentence
 //! ends only at a real full stop.
 
-use compact_str::CompactString;
-
 /// One token of folded paragraph text; `start..end` are byte offsets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
-    pub text: CompactString,
-    /// `text` in lower case, computed once.
-    pub lower_text: CompactString,
+///
+/// Both strings borrow the paragraph: `text` its folded text, `lower` the
+/// lower-case copy made once per paragraph (see [`words`]). A word is
+/// looked at many times by every rule, and owning two small strings per
+/// word was a fifth of the tagger's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word<'a> {
+    pub text: &'a str,
+    lower: &'a str,
     pub start: usize,
     pub end: usize,
     /// Index of the sentence the word belongs to.
     pub sentence: usize,
 }
 
-impl Word {
+impl<'a> Word<'a> {
     pub fn is_capitalised(&self) -> bool {
         self.text.chars().next().is_some_and(char::is_uppercase)
     }
@@ -28,8 +30,9 @@ impl Word {
         !self.text.chars().next().is_some_and(char::is_alphanumeric)
     }
 
-    pub fn lower(&self) -> &str {
-        &self.lower_text
+    /// `text` in lower case.
+    pub fn lower(&self) -> &'a str {
+        self.lower
     }
 
     pub fn is(&self, s: &str) -> bool {
@@ -94,8 +97,12 @@ fn scan(text: &str) -> Vec<Span> {
         }
         if c.is_alphabetic() {
             loop {
+                // ASCII letters and digits, nearly every byte, one by one.
+                while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                    end += 1;
+                }
                 match char_at(end) {
-                    Some(n) if is_word_char(n) => end += n.len_utf8(),
+                    Some(n) if !n.is_ascii() && is_word_char(n) => end += n.len_utf8(),
                     Some(n @ ('-' | '\'')) => match char_at(end + 1) {
                         Some(m) if is_word_char(m) => end += n.len_utf8() + m.len_utf8(),
                         _ => break,
@@ -133,59 +140,92 @@ const ABBREVIATIONS: &[&str] = &[
 static ABBREVIATIONS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
     std::sync::LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
 
-/// Cuts folded text into words with sentence numbers.
-pub fn words(folded: &str) -> Vec<Word> {
-    let mut out: Vec<Word> = Vec::new();
+/// A word found by the scanner: a byte range of the text and its sentence.
+#[derive(Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+    sentence: usize,
+    /// The possessive ending split off a word, whatever its case: "'s".
+    possessive: bool,
+}
+
+/// Cuts folded text into words with sentence numbers. `lower` receives the
+/// lower-case text the words borrow: the ASCII lower case of `folded` (same
+/// offsets), then the lower case of each word that has other letters.
+pub fn words<'a>(folded: &'a str, lower: &'a mut String) -> Vec<Word<'a>> {
+    let tokens = tokens(folded);
+    lower.clear();
+    lower.push_str(folded);
+    lower.make_ascii_lowercase();
+    let mut lower_ranges = Vec::with_capacity(tokens.len());
+    for t in &tokens {
+        let text = &folded[t.start..t.end];
+        if text.is_ascii() {
+            lower_ranges.push(t.start..t.end);
+        } else {
+            let at = lower.len();
+            lower.push_str(&text.to_lowercase());
+            lower_ranges.push(at..lower.len());
+        }
+    }
+    let lower: &'a String = lower;
+    tokens
+        .iter()
+        .zip(lower_ranges)
+        .map(|(t, l)| Word {
+            text: if t.possessive {
+                "'s"
+            } else {
+                &folded[t.start..t.end]
+            },
+            lower: if t.possessive { "'s" } else { &lower[l] },
+            start: t.start,
+            end: t.end,
+            sentence: t.sentence,
+        })
+        .collect()
+}
+
+/// The words of `folded` as byte ranges: possessives split off, dots kept
+/// on abbreviations and initials, sentences numbered.
+fn tokens(folded: &str) -> Vec<Token> {
+    let spans = scan(folded);
+    let mut out: Vec<Token> = Vec::with_capacity(spans.len() + 4);
+    let text_of = |t: &Token| &folded[t.start..t.end];
     let mut sentence = 0;
     let mut pending_break = false;
-    for m in scan(folded) {
-        let m = Match {
-            start: m.start,
-            end: m.end,
-            text: &folded[m.start..m.end],
-        };
-        let mut text = CompactString::from(m.as_str());
-        let mut end = m.end();
+    for m in spans {
+        let text = &folded[m.start..m.end];
         let is_dot_word = text.ends_with('.');
         // Split the English possessive off: "Russia's" → "Russia", "'s".
         if !is_dot_word && (text.ends_with("'s") || text.ends_with("'S")) && text.len() > 2 {
-            let cut = text.len() - 2;
-            let start = m.start();
-            if pending_break && starts_sentence(&text) {
+            let cut = m.start + text.len() - 2;
+            if pending_break && starts_sentence(text) {
                 sentence += 1;
             }
             pending_break = false;
-            out.push(Word {
-                text: text[..cut].into(),
-                start,
-                end: start + cut,
+            out.push(Token {
+                start: m.start,
+                end: cut,
                 sentence,
-                lower_text: CompactString::default(),
+                possessive: false,
             });
-            out.push(Word {
-                text: "'s".into(),
-                start: start + cut,
-                end,
+            out.push(Token {
+                start: cut,
+                end: m.end,
                 sentence,
-                lower_text: CompactString::default(),
+                possessive: true,
             });
             continue;
         }
         // Re-attach the dot of an abbreviation or an initial.
         if text == "." {
             if let Some(prev) = out.last_mut() {
-                let lower = prev.text.to_lowercase();
-                let initial =
-                    prev.text.chars().count() == 1 && prev.text.chars().all(char::is_uppercase);
-                if prev.end == m.start()
-                    && !prev.text.ends_with('.')
-                    && (initial
-                        || ABBREVIATIONS_SET.contains(lower.as_str())
-                        || lower == "a.m"
-                        || lower == "p.m")
-                {
-                    prev.text.push('.');
-                    prev.end = m.end();
+                let p = &folded[prev.start..prev.end];
+                let initial = p.chars().count() == 1 && p.chars().all(char::is_uppercase);
+                if prev.end == m.start && !p.ends_with('.') && (initial || is_abbreviation(p)) {
+                    prev.end = m.end;
                     continue;
                 }
             }
@@ -193,22 +233,24 @@ pub fn words(folded: &str) -> Vec<Word> {
         // "a.m." and "p.m." arrive as "a", ".", "m", "."; keep them whole.
         if (text == "m" || text == "M") && out.len() >= 2 {
             let n = out.len();
-            if out[n - 1].text == "." && (out[n - 2].is("a") || out[n - 2].is("p")) {
-                let start = out[n - 2].start;
-                let sent = out[n - 2].sentence;
+            let (a, dot) = (&out[n - 2], &out[n - 1]);
+            if text_of(dot) == "."
+                && (text_of(a).eq_ignore_ascii_case("a") || text_of(a).eq_ignore_ascii_case("p"))
+                && a.end == dot.start
+                && dot.end == m.start
+            {
+                let (start, sent) = (a.start, a.sentence);
                 out.truncate(n - 2);
-                text = compact_str::format_compact!("{}.m", &folded[start..start + 1]);
-                end = m.end();
-                if folded[end..].starts_with('.') {
-                    text.push('.');
-                    end += 1;
-                }
-                out.push(Word {
-                    text,
+                let end = if folded[m.end..].starts_with('.') {
+                    m.end + 1
+                } else {
+                    m.end
+                };
+                out.push(Token {
                     start,
                     end,
                     sentence: sent,
-                    lower_text: CompactString::default(),
+                    possessive: false,
                 });
                 continue;
             }
@@ -216,36 +258,41 @@ pub fn words(folded: &str) -> Vec<Word> {
         // A closing quote or bracket right after the stop stays with the
         // sentence it closes: `... so." Then` breaks before "Then".
         if pending_break
-            && matches!(text.as_str(), "\"" | "'" | ")" | "]")
-            && out.last().is_some_and(|p| p.end == m.start())
+            && matches!(text, "\"" | "'" | ")" | "]")
+            && out.last().is_some_and(|p| p.end == m.start)
         {
-            out.push(Word {
-                text,
-                start: m.start(),
-                end,
+            out.push(Token {
+                start: m.start,
+                end: m.end,
                 sentence,
-                lower_text: CompactString::default(),
+                possessive: false,
             });
             continue;
         }
-        if pending_break && starts_sentence(&text) {
+        if pending_break && starts_sentence(text) {
             sentence += 1;
         }
         pending_break = false;
-        let ends = matches!(text.as_str(), "." | "!" | "?");
-        out.push(Word {
-            text,
-            start: m.start(),
-            end,
+        out.push(Token {
+            start: m.start,
+            end: m.end,
             sentence,
-            lower_text: CompactString::default(),
+            possessive: false,
         });
-        if ends {
+        if matches!(text, "." | "!" | "?") {
             pending_break = true;
         }
     }
-    fill_lower(&mut out);
     out
+}
+
+/// An abbreviation that keeps its dot ("Gen", "Oct", "a.m").
+fn is_abbreviation(word: &str) -> bool {
+    if word.len() > 7 {
+        return false;
+    }
+    let lower = crate::text::lowered(word);
+    ABBREVIATIONS_SET.contains(lower.as_ref()) || lower == "a.m" || lower == "p.m"
 }
 
 /// A sentence begins with a capital, a digit or an opening quote.
@@ -269,49 +316,20 @@ pub fn sentence_ranges(words: &[Word]) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-fn fill_lower(words: &mut [Word]) {
-    for w in words {
-        w.lower_text = if w.text.is_ascii() {
-            let mut lower = w.text.clone();
-            lower.make_ascii_lowercase();
-            lower
-        } else {
-            w.text.to_lowercase()
-        };
-    }
-}
-
-/// A token in the loop of [`words`].
-struct Match<'a> {
-    start: usize,
-    end: usize,
-    text: &'a str,
-}
-
-impl Match<'_> {
-    fn start(&self) -> usize {
-        self.start
-    }
-    fn end(&self) -> usize {
-        self.end
-    }
-    fn as_str(&self) -> &str {
-        self.text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn texts(ws: &[Word]) -> Vec<&str> {
-        ws.iter().map(|w| w.text.as_str()).collect()
+    fn texts<'a>(ws: &[Word<'a>]) -> Vec<&'a str> {
+        ws.iter().map(|w| w.text).collect()
     }
 
     #[test]
     fn keeps_abbreviations_and_initials() {
+        let mut lower = String::new();
         let ws = words(
             "Brig. Gen. Pat Ryder met J.R.R. Tolkien in the U.S. on Oct. 20 at 9 a.m. today.",
+            &mut lower,
         );
         let t = texts(&ws);
         assert!(t.contains(&"Brig."));
@@ -325,7 +343,11 @@ mod tests {
 
     #[test]
     fn splits_sentences_and_possessives() {
-        let ws = words("Russia's army moved. Mr. Smith said so! \"Yes.\" Then quiet.");
+        let mut lower = String::new();
+        let ws = words(
+            "Russia's army moved. Mr. Smith said so! \"Yes.\" Then quiet.",
+            &mut lower,
+        );
         let t = texts(&ws);
         assert_eq!(&t[..3], ["Russia", "'s", "army"]);
         let last = ws.last().unwrap().sentence;
