@@ -6,7 +6,7 @@
 //! designators such as `Shahed-136` confirmed by a military word nearby, and
 //! weapon types ("ballistic missile", "artillery shell").
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -387,7 +387,7 @@ pub fn weapon_types(folded: &str) -> Vec<(usize, usize, String)> {
 pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     let g = gazetteer();
     let mut out: Vec<Entity> = Vec::new();
-    let mut seen: HashSet<(EntityKind, String)> = HashSet::new();
+    let mut seen: HashSet<(EntityKind, String)> = HashSet::default();
     let mut push = |out: &mut Vec<Entity>, kind, name: String, rule| {
         if seen.insert((kind, name.to_lowercase())) {
             out.push(Entity { name, kind, rule });

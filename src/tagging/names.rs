@@ -6,7 +6,7 @@
 //! a place. [`People`] then remembers the full names of the article's people so
 //! that "Kirby", "Mr Kirby" and "he" can be resolved to "John Kirby".
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::tokens::Word;
 use super::{EntityKind, Prepared};
@@ -864,7 +864,7 @@ pub struct People {
     named_government: Option<String>,
     /// Names the article uses as titles of works ("the film Vera Drake",
     /// "Mike Leigh's Vera Drake"): not people.
-    works: std::collections::HashSet<String>,
+    works: rustc_hash::FxHashSet<String>,
     /// Whether the article is about sport, where a city usually stands for
     /// its club ("Liverpool have not won the title").
     sports: bool,
@@ -874,7 +874,7 @@ impl People {
     pub fn learn(paragraphs: &[Prepared]) -> People {
         let g = gazetteer();
         let mut people = People::default();
-        let mut honorific_of: HashMap<String, Gender> = HashMap::new();
+        let mut honorific_of: HashMap<String, Gender> = HashMap::default();
         for p in paragraphs {
             for (run, class) in p.names.iter() {
                 if let NameClass::Person { name_start, gender } = *class {
@@ -908,7 +908,7 @@ impl People {
                 }
             }
         }
-        let mut countries: HashMap<String, usize> = HashMap::new();
+        let mut countries: HashMap<String, usize> = HashMap::default();
         for p in paragraphs {
             for hit in &p.hits {
                 use crate::gazetteer::Origin;
@@ -928,7 +928,7 @@ impl People {
             .into_iter()
             .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
             .map(|(c, _)| c);
-        let mut sports_words = std::collections::HashSet::new();
+        let mut sports_words = rustc_hash::FxHashSet::default();
         for p in paragraphs {
             for w in &p.words {
                 let lower = w.lower();

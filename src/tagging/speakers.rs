@@ -1087,7 +1087,7 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
             in_quote: quoted(p.folded, words),
         };
         let mut found: Vec<Speaker> = Vec::new();
-        let mut cited: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut cited: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
         let mut background: Vec<String> = Vec::new();
         let sentences = sentence_ranges(words);
         for (si, sentence) in sentences.iter().enumerate() {
