@@ -322,8 +322,8 @@ fn install_config_quietly(loc: &Locations) {
     }
 }
 
-/// Up to this many hits are ordered in memory; more go through a
-/// temporary file (see [`render::Reorder`]).
+/// The best hits, up to this many, are ordered in memory; more go
+/// through a temporary file (see [`render::Reorder`]).
 const IN_MEMORY_HITS: usize = 2048;
 
 fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
@@ -381,16 +381,19 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
     let mut stale = 0;
     let mut print = |out: &mut dyn Write, format: render::Format| -> anyhow::Result<()> {
         let mut w = render::HitWriter::begin(out, format, results)?;
-        if results.shown <= IN_MEMORY_HITS {
-            for hit in found.hits()? {
-                stale += usize::from(hit.stale);
-                w.hit(&hit)?;
-            }
-        } else {
-            // `--limit 0` on a common word: never hold every hit.
-            let mut reorder = render::Reorder::new(format, results.shown)
+        // The best hits are built in memory and printed at once (`| head`
+        // ends early); the rest of `--limit 0` on a common word goes
+        // through a temporary file, never all held.
+        let first = results.shown.min(IN_MEMORY_HITS);
+        for hit in found.hits(0..first)? {
+            stale += usize::from(hit.stale);
+            w.hit(&hit)?;
+        }
+        if results.shown > first {
+            w.flush()?;
+            let mut reorder = render::Reorder::new(format, first..results.shown)
                 .context("cannot create a temporary file to order the hits")?;
-            found.each_hit_unordered(|hit| -> anyhow::Result<()> {
+            found.each_hit_unordered(first..results.shown, |hit| -> anyhow::Result<()> {
                 stale += usize::from(hit.stale);
                 Ok(reorder.add(&hit)?)
             })?;

@@ -293,6 +293,11 @@ impl<'w> HitWriter<'w> {
         self.out.write_all(bytes)
     }
 
+    /// Sends what is written so far on (a pager, a pipe).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn separate(&mut self) -> io::Result<()> {
         if matches!(self.format, Format::Json) && self.written > 0 {
             self.out.write_all(b",")?;
@@ -335,25 +340,33 @@ fn render_hit(out: &mut dyn Write, format: Format, hit: &Hit) -> io::Result<()> 
 pub struct Reorder {
     file: std::fs::File,
     format: Format,
-    /// (offset, length) in `file` of the hit ranked `i + 1`.
+    /// The ranks held, 0-based.
+    ranks: std::ops::Range<usize>,
+    /// (offset, length) in `file` of the hit ranked `ranks.start + i + 1`.
     spans: Vec<(u64, u32)>,
     end: u64,
     buf: Vec<u8>,
 }
 
 impl Reorder {
-    pub fn new(format: Format, hits: usize) -> io::Result<Reorder> {
+    /// Holds the hits ranked in `ranks` (0-based).
+    pub fn new(format: Format, ranks: std::ops::Range<usize>) -> io::Result<Reorder> {
         Ok(Reorder {
             file: tempfile::tempfile()?,
             format,
-            spans: vec![(0, 0); hits],
+            spans: vec![(0, 0); ranks.len()],
+            ranks,
             end: 0,
             buf: Vec::new(),
         })
     }
 
     pub fn add(&mut self, hit: &Hit) -> io::Result<()> {
-        let Some(span) = hit.rank.checked_sub(1).and_then(|i| self.spans.get_mut(i)) else {
+        let slot = hit
+            .rank
+            .checked_sub(self.ranks.start + 1)
+            .and_then(|i| self.spans.get_mut(i));
+        let Some(span) = slot else {
             return Err(io::Error::other(format!(
                 "hit rank {} out of range",
                 hit.rank
@@ -637,8 +650,11 @@ mod tests {
 
             let mut reordered = Vec::new();
             let mut w = HitWriter::begin(&mut reordered, format, &results).unwrap();
-            let mut reorder = Reorder::new(format, results.shown).unwrap();
-            for i in [3, 0, 6, 1, 5, 2, 4] {
+            // The first two in memory, the rest through the file.
+            w.hit(&results.hits[0]).unwrap();
+            w.hit(&results.hits[1]).unwrap();
+            let mut reorder = Reorder::new(format, 2..results.shown).unwrap();
+            for i in [3, 6, 5, 2, 4] {
                 reorder.add(&results.hits[i]).unwrap();
             }
             reorder.replay(&mut w).unwrap();
@@ -652,7 +668,10 @@ mod tests {
         results_json(&mut json, &results).unwrap();
         let expected = serde_json::to_string(&results).unwrap() + "\n";
         assert_eq!(String::from_utf8_lossy(&json), expected);
-        assert!(Reorder::new(Format::Json, 1).unwrap().add(&hit(2)).is_err());
+        let mut r = Reorder::new(Format::Json, 2..4).unwrap();
+        assert!(r.add(&hit(2)).is_err());
+        assert!(r.add(&hit(5)).is_err());
+        assert!(r.add(&hit(3)).is_ok());
     }
 }
 

@@ -504,7 +504,7 @@ pub fn search_with(
 ) -> Result<Outcome> {
     Ok(match find(searcher, index, fields, payload, text, req)? {
         Outcome::Results(found) => Outcome::Results(Results {
-            hits: found.hits()?,
+            hits: found.hits(0..found.results.shown)?,
             ..found.results
         }),
         Outcome::UnknownFilter(u) => Outcome::UnknownFilter(u),
@@ -525,15 +525,22 @@ pub struct Found<'a> {
 }
 
 impl Found<'_> {
-    /// Builds every hit and hands it to `emit` in index order, where an
-    /// article's paragraphs sit together so that each article is read back
-    /// once even for `--limit 0`; `Hit::rank` says where it belongs.
+    /// Builds the hits ranked in `ranks` (0-based, `0..shown` for all)
+    /// and hands each to `emit` in index order, where an article's
+    /// paragraphs sit together so that each article is read back once even
+    /// for `--limit 0`; `Hit::rank` says where it belongs.
     pub fn each_hit_unordered<E: From<Error>>(
         &self,
+        ranks: std::ops::Range<usize>,
         mut emit: impl FnMut(Hit) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let mut ranked: Vec<(usize, (Score, DocAddress))> =
-            self.top.iter().copied().enumerate().collect();
+        let chosen = self.top.get(ranks.clone()).unwrap_or_default();
+        let mut ranked: Vec<(usize, (Score, DocAddress))> = chosen
+            .iter()
+            .copied()
+            .enumerate()
+            .map(|(i, hit)| (ranks.start + i, hit))
+            .collect();
         ranked.sort_by_key(|(_, (_, address))| *address);
         let mut articles: HashMap<u64, Option<ArticleText>> = HashMap::new();
         for (rank, (score, address)) in ranked {
@@ -542,10 +549,10 @@ impl Found<'_> {
         Ok(())
     }
 
-    /// Every hit, best first, in memory.
-    pub fn hits(&self) -> Result<Vec<Hit>> {
-        let mut hits = Vec::with_capacity(self.top.len());
-        self.each_hit_unordered(|hit| -> Result<()> {
+    /// The hits ranked in `ranks`, best first, in memory.
+    pub fn hits(&self, ranks: std::ops::Range<usize>) -> Result<Vec<Hit>> {
+        let mut hits = Vec::with_capacity(ranks.len());
+        self.each_hit_unordered(ranks, |hit| -> Result<()> {
             hits.push(hit);
             Ok(())
         })?;
