@@ -539,30 +539,56 @@ impl Found<'_> {
         ranks: std::ops::Range<usize>,
         mut emit: impl FnMut(Hit) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let chosen = self.top.get(ranks.clone()).unwrap_or_default();
-        let mut ranked: Vec<(usize, (Score, DocAddress))> = chosen
-            .iter()
-            .copied()
-            .enumerate()
-            .map(|(i, hit)| (ranks.start + i, hit))
-            .collect();
-        ranked.sort_by_key(|(_, (_, address))| *address);
         let mut articles: HashMap<u64, Option<ArticleText>> = HashMap::new();
-        for (rank, (score, address)) in ranked {
+        for (rank, (score, address)) in self.in_index_order(ranks) {
             emit(self.hit(rank + 1, score, address, &mut articles)?)?;
         }
         Ok(())
     }
 
-    /// The hits ranked in `ranks`, best first, in memory.
+    /// The hits ranked in `ranks`, best first, in memory. Each hit reads a
+    /// stored document and its article back from disk: two threads, each
+    /// over one half of the hits in index order, build them in about half
+    /// the time.
     pub fn hits(&self, ranks: std::ops::Range<usize>) -> Result<Vec<Hit>> {
-        let mut hits = Vec::with_capacity(ranks.len());
-        self.each_hit_unordered(ranks, |hit| -> Result<()> {
-            hits.push(hit);
-            Ok(())
-        })?;
+        let ordered = self.in_index_order(ranks);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let build = |part: &[(usize, (Score, DocAddress))]| -> Result<Vec<Hit>> {
+            let mut articles: HashMap<u64, Option<ArticleText>> = HashMap::new();
+            part.iter()
+                .map(|&(rank, (score, address))| self.hit(rank + 1, score, address, &mut articles))
+                .collect()
+        };
+        let mut hits = if cores > 1 && ordered.len() > 1 {
+            let (first, second) = ordered.split_at(ordered.len() / 2);
+            let (a, b) = std::thread::scope(|s| {
+                let other = s.spawn(|| build(second));
+                (build(first), other.join())
+            });
+            // A panic in the other thread is a bug: carry it on, as if
+            // both halves had been built here.
+            let b = b.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let mut a = a?;
+            a.extend(b?);
+            a
+        } else {
+            build(&ordered)?
+        };
         hits.sort_by_key(|h| h.rank);
         Ok(hits)
+    }
+
+    /// (rank, document) of the hits ranked in `ranks`, in index order.
+    fn in_index_order(&self, ranks: std::ops::Range<usize>) -> Vec<(usize, (Score, DocAddress))> {
+        let chosen = self.top.get(ranks.clone()).unwrap_or_default();
+        let mut ordered: Vec<(usize, (Score, DocAddress))> = chosen
+            .iter()
+            .copied()
+            .enumerate()
+            .map(|(i, hit)| (ranks.start + i, hit))
+            .collect();
+        ordered.sort_by_key(|(_, (_, address))| *address);
+        ordered
     }
 
     fn hit(

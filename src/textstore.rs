@@ -193,10 +193,8 @@ impl OffsetReader {
 
     pub fn get(&self, key: u64) -> Option<Location> {
         let (offset, file) = find(self.n, key, |i| {
-            let mut f = &self.file;
-            f.seek(SeekFrom::Start(self.at + i * ENTRY as u64)).ok()?;
             let mut e = [0u8; ENTRY];
-            f.read_exact(&mut e).ok()?;
+            read_exact_at(&self.file, &mut e, self.at + i * ENTRY as u64).ok()?;
             Some(e)
         })?;
         Some(Location {
@@ -204,6 +202,27 @@ impl OffsetReader {
             offset,
         })
     }
+}
+
+/// Reads `buf.len()` bytes at `offset` without moving the file's cursor,
+/// so that threads building hits share one open table.
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What a hit shows of its article: the title and the paragraph texts,
