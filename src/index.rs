@@ -183,8 +183,6 @@ pub fn open(dir: &Path) -> Result<(Index, Fields, Payload)> {
         return Err(outdated(format!("tagging {}", payload.tagging)));
     }
     tokenizer::register(&index);
-    // Searches run on one thread unless they match many documents (see
-    // `search::collect`).
     Ok((index, fields, payload))
 }
 
