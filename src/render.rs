@@ -100,9 +100,9 @@ fn counts_line(counts: &[FacetCount]) -> String {
         .join(", ")
 }
 
-/// Search results as text.
-pub fn results_text(out: &mut dyn Write, r: &Results, style: &Style) -> io::Result<()> {
-    let mut w = HitWriter::begin(out, Format::Text(*style), r)?;
+/// Search results whose hits are all built, in `format`.
+pub fn results(out: &mut dyn Write, format: Format, r: &Results) -> io::Result<()> {
+    let mut w = HitWriter::begin(out, format, r)?;
     for hit in &r.hits {
         w.hit(hit)?;
     }
@@ -230,23 +230,6 @@ fn footer_text(out: &mut dyn Write, r: &Results, shown: usize, style: &Style) ->
         }
     }
     Ok(())
-}
-
-/// One JSON object per hit, one per line.
-pub fn results_jsonl(out: &mut dyn Write, r: &Results) -> io::Result<()> {
-    let mut w = HitWriter::begin(out, Format::Jsonl, r)?;
-    for hit in &r.hits {
-        w.hit(hit)?;
-    }
-    w.finish(r)
-}
-
-pub fn results_json(out: &mut dyn Write, r: &Results) -> io::Result<()> {
-    let mut w = HitWriter::begin(out, Format::Json, r)?;
-    for hit in &r.hits {
-        w.hit(hit)?;
-    }
-    w.finish(r)
 }
 
 /// How search results are printed.
@@ -665,7 +648,7 @@ mod tests {
             );
         }
         let mut json = Vec::new();
-        results_json(&mut json, &results).unwrap();
+        super::results(&mut json, Format::Json, &results).unwrap();
         let expected = serde_json::to_string(&results).unwrap() + "\n";
         assert_eq!(String::from_utf8_lossy(&json), expected);
         let mut r = Reorder::new(Format::Json, 2..4).unwrap();

@@ -481,7 +481,8 @@ fn kind_clauses(fields: &Fields, kind: ParagraphKind) -> Vec<(Occur, Box<dyn Que
 }
 
 /// Runs a search against an open index; hit text comes from `text`. The
-/// hits are built when asked for, by [`Found::each_hit`].
+/// hits are built when asked for, by [`Found::hits`] or
+/// [`Found::each_hit_unordered`].
 pub fn search<'a>(
     index: &Index,
     fields: &'a Fields,
@@ -537,13 +538,9 @@ impl Found<'_> {
     pub fn each_hit_unordered<E: From<Error>>(
         &self,
         ranks: std::ops::Range<usize>,
-        mut emit: impl FnMut(Hit) -> std::result::Result<(), E>,
+        emit: impl FnMut(Hit) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let mut articles: HashMap<u64, Option<ArticleText>> = HashMap::new();
-        for (rank, (score, address)) in self.in_index_order(ranks) {
-            emit(self.hit(rank + 1, score, address, &mut articles)?)?;
-        }
-        Ok(())
+        self.build(&self.in_index_order(ranks), emit)
     }
 
     /// The hits ranked in `ranks`, best first, in memory. Each hit reads a
@@ -553,17 +550,19 @@ impl Found<'_> {
     pub fn hits(&self, ranks: std::ops::Range<usize>) -> Result<Vec<Hit>> {
         let ordered = self.in_index_order(ranks);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let build = |part: &[(usize, (Score, DocAddress))]| -> Result<Vec<Hit>> {
-            let mut articles: HashMap<u64, Option<ArticleText>> = HashMap::new();
-            part.iter()
-                .map(|&(rank, (score, address))| self.hit(rank + 1, score, address, &mut articles))
-                .collect()
+        let collect = |part: &[(usize, (Score, DocAddress))]| -> Result<Vec<Hit>> {
+            let mut hits = Vec::with_capacity(part.len());
+            self.build(part, |hit| -> Result<()> {
+                hits.push(hit);
+                Ok(())
+            })?;
+            Ok(hits)
         };
         let mut hits = if cores > 1 && ordered.len() > 1 {
             let (first, second) = ordered.split_at(ordered.len() / 2);
             let (a, b) = std::thread::scope(|s| {
-                let other = s.spawn(|| build(second));
-                (build(first), other.join())
+                let other = s.spawn(|| collect(second));
+                (collect(first), other.join())
             });
             // A panic in the other thread is a bug: carry it on, as if
             // both halves had been built here.
@@ -572,10 +571,24 @@ impl Found<'_> {
             a.extend(b?);
             a
         } else {
-            build(&ordered)?
+            collect(&ordered)?
         };
         hits.sort_by_key(|h| h.rank);
         Ok(hits)
+    }
+
+    /// Builds the hits of `part` (rank, document) in its order, with one
+    /// cache of articles read back.
+    fn build<E: From<Error>>(
+        &self,
+        part: &[(usize, (Score, DocAddress))],
+        mut emit: impl FnMut(Hit) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut articles: HashMap<u64, Option<ArticleText>> = HashMap::new();
+        for &(rank, (score, address)) in part {
+            emit(self.hit(rank + 1, score, address, &mut articles)?)?;
+        }
+        Ok(())
     }
 
     /// (rank, document) of the hits ranked in `ranks`, in index order.
