@@ -291,7 +291,8 @@ fn run_browse(
     json: bool,
 ) -> anyhow::Result<Found> {
     let (idx, fields, _payload) = open_index(loc)?;
-    let counts = crate::search::browse(&idx, &fields, what, query, limit)?;
+    let names = crate::facets::NameTables::open(&loc.index);
+    let counts = crate::search::browse(&idx, &fields, &names, what, query, limit)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {
         serde_json::to_writer(&mut out, &counts)?;

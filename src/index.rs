@@ -227,6 +227,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
             || name == ".managed.json"
             || name.starts_with("newsgrep-manifest-")
             || name.starts_with(crate::textstore::TABLE_PREFIX)
+            || name.starts_with(crate::facets::NAME_TABLE_PREFIX)
             || [
                 ".idx",
                 ".pos",

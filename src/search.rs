@@ -783,9 +783,9 @@ fn find<'a>(
     }
     let query = BooleanQuery::new(clauses);
 
-    let speaker_facets = TopFacets::new("speaker", &["person", "org"], FACET_TOP);
+    let speaker_facets = TopFacets::new(text.names(), "speaker", &["person", "org"], FACET_TOP);
     let entity_kinds: Vec<&str> = EntityKind::ALL.iter().map(|k| k.as_str()).collect();
-    let entity_facets = TopFacets::new("entity", &entity_kinds, FACET_TOP);
+    let entity_facets = TopFacets::new(text.names(), "entity", &entity_kinds, FACET_TOP);
     // limit 0 (every hit) needs the count first; otherwise one pass does all.
     let limit = if req.limit == 0 {
         collect(searcher, &query, &Count, &*text_query)?.max(1)
@@ -1079,6 +1079,7 @@ pub enum Browse {
 pub fn browse(
     index: &Index,
     fields: &Fields,
+    names: &crate::facets::NameTables,
     what: Browse,
     query: Option<&str>,
     limit: usize,
@@ -1109,7 +1110,7 @@ pub fn browse(
     let counts = collect(
         &searcher,
         &query,
-        &TopFacets::new(field, &roots, limit),
+        &TopFacets::new(names, field, &roots, limit),
         &query,
     )?;
     let mut out: Vec<FacetCount> = counts

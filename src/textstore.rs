@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::article::{json_paragraphs, parse_json_record, parse_txt, txt_paragraphs, Article};
 use crate::corpus::{decode, Format};
 use crate::error::{Error, Result};
+use crate::facets::NameTables;
 
 const MAGIC: &[u8] = b"newsgrep-offsets 1\n";
 /// File names of offset tables start with this.
@@ -306,15 +307,22 @@ pub fn read_back(corpus: &Path, loc: &Location, key: u64) -> Option<ArticleText>
     Some(ArticleText { title, paragraphs })
 }
 
-/// The corpus and offset table of an index: reads articles back.
+/// The text of an index that tantivy does not hold: articles read back
+/// from the corpus through the offset table, and the names of facet values
+/// from the name tables (see `facets`).
 pub struct TextSource {
     corpus: PathBuf,
     table: OffsetReader,
+    names: NameTables,
 }
 
 impl TextSource {
-    pub fn new(corpus: PathBuf, table: OffsetReader) -> TextSource {
-        TextSource { corpus, table }
+    pub fn new(corpus: PathBuf, table: OffsetReader, names: NameTables) -> TextSource {
+        TextSource {
+            corpus,
+            table,
+            names,
+        }
     }
 
     /// The text source of the index in `dir`: its offset table, and the
@@ -332,7 +340,11 @@ impl TextSource {
         } else {
             fallback.to_path_buf()
         };
-        Ok(TextSource::new(corpus, table))
+        Ok(TextSource::new(corpus, table, NameTables::open(dir)))
+    }
+
+    pub fn names(&self) -> &NameTables {
+        &self.names
     }
 
     /// The article with content key `key`, if the corpus still holds it.

@@ -20,7 +20,7 @@ use std::time::{Instant, UNIX_EPOCH};
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::article::{parse_json_record, parse_txt, Article};
 use crate::corpus::{decode, display_path, list_files, looks_binary, Format, Warning, LOSSY_UTF8};
@@ -934,7 +934,13 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         }
     }
     summary.removed = old_locs.keys().filter(|l| !new_locs.contains(*l)).count();
-    let (paragraphs, speakers, entities) = counts(&index, &fields)?;
+    let searcher = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?
+        .searcher();
+    crate::facets::write_name_tables(&searcher, index_dir, &["speaker", "entity"])?;
+    let (paragraphs, speakers, entities) = counts(&searcher, &fields)?;
     summary.paragraphs = paragraphs;
     summary.speakers = speakers;
     summary.entities = entities;
@@ -960,12 +966,7 @@ fn offset_table(m: &Manifest) -> OffsetTable {
 }
 
 /// Paragraphs, distinct speakers and distinct entities in the index.
-fn counts(index: &Index, fields: &Fields) -> Result<(u64, usize, usize)> {
-    let reader = index
-        .reader_builder()
-        .reload_policy(tantivy::ReloadPolicy::Manual)
-        .try_into()?;
-    let searcher = reader.searcher();
+fn counts(searcher: &tantivy::Searcher, fields: &Fields) -> Result<(u64, usize, usize)> {
     // Count raw facet terms ("kind\0name"; the bare "kind" ancestors have no
     // separator) without decoding them.
     let distinct = |field| -> Result<usize> {
