@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::TermOrdHit;
+use tantivy::columnar::column_index::MultiValueIndex;
+use tantivy::columnar::{ColumnIndex, TermOrdHit};
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
@@ -184,11 +185,8 @@ impl TopFacetsSegment {
             self.docs.sort_unstable();
         }
         if self.docs.len() <= LISTED_DOCS {
-            let mut ords: Vec<u64> = self
-                .docs
-                .iter()
-                .flat_map(|&d| self.reader.facet_ords(d))
-                .collect();
+            let mut ords: Vec<u64> = Vec::new();
+            self.each_value(&self.docs, |ord| ords.push(ord));
             ords.sort_unstable();
             let mut runs: Vec<(u64, u32)> = Vec::new();
             for ord in ords {
@@ -201,13 +199,11 @@ impl TopFacetsSegment {
         }
         let mut counts = vec![0u32; self.reader.num_facets()];
         if self.docs.len() <= self.max_doc as usize / 2 {
-            for &doc in &self.docs {
-                for ord in self.reader.facet_ords(doc) {
-                    if let Some(c) = counts.get_mut(ord as usize) {
-                        *c += 1;
-                    }
+            self.each_value(&self.docs, |ord| {
+                if let Some(c) = counts.get_mut(ord as usize) {
+                    *c += 1;
                 }
-            }
+            });
         } else {
             // Every value of the segment (deleted documents' too), decoded
             // in blocks, minus the values of every document not collected.
@@ -225,18 +221,28 @@ impl TopFacetsSegment {
                 }
                 start += len as u64;
             }
-            // The gaps between collected documents (which come sorted).
+            // The gaps between collected documents (which come sorted), a
+            // batch at a time.
+            let mut uncollected: Vec<DocId> = Vec::with_capacity(BATCH);
+            let mut take_away = |docs: &[DocId]| {
+                self.each_value(docs, |ord| {
+                    if let Some(c) = counts.get_mut(ord as usize) {
+                        *c = c.saturating_sub(1);
+                    }
+                })
+            };
             let mut next = 0;
             for &doc in self.docs.iter().chain(std::iter::once(&self.max_doc)) {
                 for unmatched in next..doc {
-                    for ord in self.reader.facet_ords(unmatched) {
-                        if let Some(c) = counts.get_mut(ord as usize) {
-                            *c = c.saturating_sub(1);
-                        }
+                    uncollected.push(unmatched);
+                    if uncollected.len() == BATCH {
+                        take_away(&uncollected);
+                        uncollected.clear();
                     }
                 }
                 next = doc + 1;
             }
+            take_away(&uncollected);
         }
         counts
             .iter()
@@ -245,7 +251,46 @@ impl TopFacetsSegment {
             .map(|(o, c)| (o as u64, *c))
             .collect()
     }
+
+    /// Calls `f` with every value of `docs` (ascending). tantivy's
+    /// per-document look-up makes three dynamic calls a document (rank in
+    /// the optional index, start and end offsets, then each value); done a
+    /// batch of documents at a time (ranks block by block, then offsets and
+    /// values in one call each) it is 1.3-2x faster.
+    fn each_value(&self, docs: &[DocId], mut f: impl FnMut(u64)) {
+        let ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(index)) = &self.ords.index
+        else {
+            for &doc in docs {
+                self.reader.facet_ords(doc).for_each(&mut f);
+            }
+            return;
+        };
+        let (mut with_values, mut ranks) = (Vec::new(), Vec::new());
+        let (mut bounds, mut offsets) = (Vec::new(), Vec::new());
+        let (mut rows, mut values) = (Vec::new(), Vec::new());
+        for batch in docs.chunks(BATCH) {
+            with_values.clear();
+            ranks.clear();
+            index
+                .optional_index
+                .rank_if_exists_batch(batch, &mut with_values, &mut ranks);
+            bounds.clear();
+            bounds.extend(ranks.iter().flat_map(|&r| [r, r + 1]));
+            offsets.clear();
+            offsets.resize(bounds.len(), 0);
+            index.start_index_column.get_vals(&bounds, &mut offsets);
+            rows.clear();
+            rows.extend(offsets.chunks_exact(2).flat_map(|p| p[0]..p[1]));
+            values.clear();
+            values.resize(rows.len(), 0);
+            self.ords.values.get_vals(&rows, &mut values);
+            values.iter().copied().for_each(&mut f);
+        }
+    }
 }
+
+/// Documents looked up at a time.
+const BATCH: usize = 1024;
 
 impl SegmentCollector for TopFacetsSegment {
     type Fruit = Counts;
