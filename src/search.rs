@@ -2,6 +2,7 @@
 //! facet filters, facet counts and highlighted snippets.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, TopDocs};
@@ -444,18 +445,42 @@ fn collect<C: Collector>(
     words.query_terms(&mut |term, _| {
         matched += searcher.doc_freq(term).unwrap_or(0);
     });
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if matched >= PARALLEL_FROM && cores > 1 && searcher.segment_readers().len() > 1 {
-        if let Ok(executor) = Executor::multi_thread(cores, "newsgrep-search-") {
+    if matched >= PARALLEL_FROM && searcher.segment_readers().len() > 1 {
+        if let Some(pool) = search_threads() {
             let scoring = if collector.requires_scoring() {
                 EnableScoring::enabled_from_searcher(searcher)
             } else {
                 EnableScoring::disabled_from_searcher(searcher)
             };
+            let executor = Executor::ThreadPool(pool.clone());
             return Ok(searcher.search_with_executor(query, collector, &executor, scoring)?);
         }
     }
     Ok(searcher.search(query, collector)?)
+}
+
+/// One thread per core for searching, started at the first search that
+/// needs them and kept: the segments are collected on them, and then the
+/// hits are built on them. Threads started afresh for the hits found
+/// rayon's idle collection threads still spinning on the other core and
+/// often waited for it (measured: the second half of the hits starting
+/// after the first had finished). `None` on one core.
+fn search_threads() -> Option<&'static Arc<rayon::ThreadPool>> {
+    static POOL: std::sync::OnceLock<Option<Arc<rayon::ThreadPool>>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        (cores > 1)
+            .then(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(cores)
+                    .thread_name(|i| format!("newsgrep-search-{i}"))
+                    .build()
+                    .ok()
+            })
+            .flatten()
+            .map(Arc::new)
+    })
+    .as_ref()
 }
 
 /// Articles kept read back while building the hits of one search.
@@ -549,7 +574,6 @@ impl Found<'_> {
     /// the time.
     pub fn hits(&self, ranks: std::ops::Range<usize>) -> Result<Vec<Hit>> {
         let ordered = self.in_index_order(ranks);
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let collect = |part: &[(usize, (Score, DocAddress))]| -> Result<Vec<Hit>> {
             let mut hits = Vec::with_capacity(part.len());
             self.build(part, |hit| -> Result<()> {
@@ -558,20 +582,15 @@ impl Found<'_> {
             })?;
             Ok(hits)
         };
-        let mut hits = if cores > 1 && ordered.len() > 1 {
-            let (first, second) = ordered.split_at(ordered.len() / 2);
-            let (a, b) = std::thread::scope(|s| {
-                let other = s.spawn(|| collect(second));
-                (collect(first), other.join())
-            });
-            // A panic in the other thread is a bug: carry it on, as if
-            // both halves had been built here.
-            let b = b.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            let mut a = a?;
-            a.extend(b?);
-            a
-        } else {
-            collect(&ordered)?
+        let mut hits = match search_threads() {
+            Some(pool) if ordered.len() > 1 => {
+                let (first, second) = ordered.split_at(ordered.len() / 2);
+                let (a, b) = pool.install(|| rayon::join(|| collect(first), || collect(second)));
+                let mut a = a?;
+                a.extend(b?);
+                a
+            }
+            _ => collect(&ordered)?,
         };
         hits.sort_by_key(|h| h.rank);
         Ok(hits)
