@@ -4,7 +4,7 @@
 //! [`tagging`] finds speakers and entities (with [`gazetteer`] data),
 //! [`tokenizer`], [`index`] and [`update`] store paragraphs in tantivy and
 //! keep them in line with the corpus, [`search`] answers
-//! queries and [`render`] prints them. [`cli`] holds every flag; [`app`] runs
+//! queries (with [`facets`] and [`snippet`]) and [`render`] prints them. [`cli`] holds every flag; [`app`] runs
 //! the commands and maps outcomes to exit codes.
 
 pub mod app;
@@ -18,6 +18,7 @@ pub mod gazetteer;
 pub mod index;
 pub mod render;
 pub mod search;
+pub mod snippet;
 pub mod tagging;
 pub mod text;
 pub mod textstore;

@@ -842,8 +842,7 @@ fn find<'a>(
         }
     };
 
-    let mut snippets = SnippetGenerator::create(searcher, &*text_query, fields.text)?;
-    snippets.set_max_num_chars(SNIPPET_CHARS);
+    let snippets = crate::snippet::generator(searcher, &*text_query, fields.text, SNIPPET_CHARS)?;
 
     let of_kind = |counts: &crate::facets::Counts, kind: &str| -> Vec<FacetCount> {
         counts
