@@ -192,18 +192,50 @@ impl OffsetReader {
         Ok(OffsetReader { file, files, at, n })
     }
 
+    /// Keys are hashes, spread evenly over u64: the entry of `key` sits
+    /// near `key / 2^64 * n`. One read of the entries around there finds it
+    /// nearly always (a binary search read 16 entries one at a time, ~15 us
+    /// a hit); otherwise the range shrinks to one side and is read again.
     pub fn get(&self, key: u64) -> Option<Location> {
-        let (offset, file) = find(self.n, key, |i| {
-            let mut e = [0u8; ENTRY];
-            read_exact_at(&self.file, &mut e, self.at + i * ENTRY as u64).ok()?;
-            Some(e)
-        })?;
-        Some(Location {
-            file: self.files.get(file)?.clone(),
-            offset,
-        })
+        let (mut lo, mut hi) = (0u64, self.n);
+        let (mut lo_key, mut hi_key) = (0u64, u64::MAX);
+        let mut window = vec![0u8; WINDOW as usize * ENTRY];
+        while lo < hi {
+            let span = hi - lo;
+            let (start, len) = if span <= WINDOW {
+                (lo, span)
+            } else {
+                let guess = lo
+                    + ((u128::from(key.saturating_sub(lo_key)) * u128::from(span))
+                        / (u128::from(hi_key - lo_key) + 1)) as u64;
+                let start = guess.saturating_sub(WINDOW / 2).clamp(lo, hi - WINDOW);
+                (start, WINDOW)
+            };
+            let bytes = &mut window[..len as usize * ENTRY];
+            read_exact_at(&self.file, bytes, self.at + start * ENTRY as u64).ok()?;
+            let entry = |i: u64| -> Option<[u8; ENTRY]> {
+                let at = i as usize * ENTRY;
+                bytes.get(at..at + ENTRY)?.try_into().ok()
+            };
+            let (first, last) = (u64_at(&entry(0)?, 0), u64_at(&entry(len - 1)?, 0));
+            if key < first && start > lo {
+                (hi, hi_key) = (start, first);
+            } else if key > last && start + len < hi {
+                (lo, lo_key) = (start + len, last);
+            } else {
+                let (offset, file) = find(len, key, entry)?;
+                return Some(Location {
+                    file: self.files.get(file)?.clone(),
+                    offset,
+                });
+            }
+        }
+        None
     }
 }
+
+/// Entries read at a time by [`OffsetReader::get`] (5 KB).
+const WINDOW: u64 = 256;
 
 /// Reads `buf.len()` bytes at `offset` without moving the file's cursor,
 /// so that threads building hits share one open table.
@@ -398,6 +430,36 @@ mod tests {
         assert!(err.to_string().contains("run `newsgrep index`"), "{err}");
         std::fs::write(dir.path().join(&name), b"something else").expect("write");
         assert!(OffsetReader::open(dir.path(), &name).is_err());
+    }
+
+    #[test]
+    fn every_key_is_found_in_tables_large_and_small_even_and_skewed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spread = |i: u64| content_key(&i.to_le_bytes());
+        let sets: Vec<Vec<u64>> = vec![
+            (0..20_000).map(spread).collect(),
+            (0..300).map(spread).collect(),
+            // Skewed: most keys in a narrow band, a few far away.
+            (0..5_000)
+                .map(|i| (1 << 40) | (i * 7))
+                .chain([0, 1, u64::MAX - 1, u64::MAX])
+                .collect(),
+            vec![42],
+        ];
+        for keys in sets {
+            let t = OffsetTable::new(keys.iter().map(|&k| (k, loc("f.jsonl", k % 1000))));
+            let name = t.write(dir.path()).expect("write");
+            let back = OffsetReader::open(dir.path(), &name).expect("opens");
+            let present: std::collections::HashSet<u64> = keys.iter().copied().collect();
+            for &k in &keys {
+                assert_eq!(back.get(k), Some(loc("f.jsonl", k % 1000)), "{k}");
+                for absent in [k.wrapping_add(1), k.wrapping_sub(1)] {
+                    if !present.contains(&absent) {
+                        assert_eq!(back.get(absent), None, "{absent}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
