@@ -328,6 +328,7 @@ fn install_config_quietly(loc: &Locations) {
 const IN_MEMORY_HITS: usize = 2048;
 
 fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
+    crate::search::start_threads();
     let loc = &args.locations;
     let (idx, fields, payload) = open_index(loc)?;
     install_config_quietly(loc);
