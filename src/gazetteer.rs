@@ -270,9 +270,10 @@ impl Gazetteer {
 
     /// Looks a whole name up (case-insensitive, leading "the" dropped).
     pub fn lookup(&self, name: &str) -> Option<&Entry> {
-        let lower = name.trim().to_lowercase();
-        let lower = lower.strip_prefix("the ").unwrap_or(&lower);
-        self.by_surface.get(lower).map(|&i| &self.entries[i])
+        crate::text::with_lowered(name.trim(), |lower| {
+            let lower = lower.strip_prefix("the ").unwrap_or(lower);
+            self.by_surface.get(lower).map(|&i| &self.entries[i])
+        })
     }
 
     /// Looks a name up as written (case-sensitive), for capitalised runs in
@@ -306,9 +307,12 @@ impl Gazetteer {
     /// Is `words` (as written) a title that precedes names ("Brig. Gen.",
     /// "spokesman", "Prime Minister")? Abbreviations must keep their case.
     pub fn is_title(&self, words: &[&str]) -> bool {
-        let joined = words.join(" ");
-        let lower = joined.to_lowercase();
-        if !self.titles.contains(&lower) {
+        // One word (most calls) is looked up without a copy.
+        let joined = match words {
+            [one] => std::borrow::Cow::Borrowed(*one),
+            _ => std::borrow::Cow::Owned(words.join(" ")),
+        };
+        if !crate::text::with_lowered(&joined, |lower| self.titles.contains(lower)) {
             return false;
         }
         // "MP", "PC", "Gen." only in their own case; lower-case "general" or

@@ -89,6 +89,24 @@ pub fn lowered(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Calls `f` with `s` in lower case. Short ASCII text (nearly every word
+/// and name looked up while tagging) is lowered on the stack: a heap copy
+/// for each look-up was a tenth of the tagger's time in the allocator.
+pub fn with_lowered<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    const MAX: usize = 64;
+    let bytes = s.as_bytes();
+    if bytes.len() <= MAX && bytes.is_ascii() {
+        let mut buf = [0u8; MAX];
+        let buf = &mut buf[..bytes.len()];
+        buf.copy_from_slice(bytes);
+        buf.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(buf) {
+            return f(lower);
+        }
+    }
+    f(&s.to_lowercase())
+}
+
 /// Collapses runs of whitespace to one space and trims.
 pub fn squash_spaces(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -15,6 +15,7 @@ use super::names::{is_not_name, is_org_head, join, person_name, NameClass, Peopl
 use super::tokens::Word;
 use super::{Entity, EntityKind, Prepared};
 use crate::gazetteer::gazetteer;
+use crate::text::with_lowered;
 
 /// Words that show a designator or an ambiguous system name is a weapon.
 const MILITARY_CONTEXT: &[&str] = &[
@@ -167,6 +168,33 @@ static WEAPON_HEAD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("weapon head regex is valid")
 });
 
+/// The stems of the weapon nouns, found without case in one pass: most
+/// paragraphs have none, and then the regex (a Unicode word-boundary search
+/// that falls back to slower engines on non-ASCII text) is not run at all.
+static WEAPON_STEMS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "missile",
+            "rocket",
+            "drone",
+            "shell",
+            "bomb",
+            "warhead",
+            "torpedo",
+            "grenade",
+            "launcher",
+            "howitzer",
+            "jet",
+            "interceptor",
+            "weapon",
+            "munition",
+            "rifle",
+            "mine",
+        ])
+        .expect("weapon stems build")
+});
+
 /// The modifiers just before a weapon noun ("122mm and 152mm ", "ballistic "),
 /// matched on a short window that ends where the noun starts.
 static WEAPON_MODIFIERS: LazyLock<Regex> = LazyLock::new(|| {
@@ -225,10 +253,7 @@ fn sports_sentence(folded: &str, start: usize, end: usize) -> bool {
         .map_or(folded.len(), |i| end + i);
     folded[from..to]
         .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .any(|w| {
-            let w = w.to_lowercase();
-            SPORTS_CONTEXT_SET.contains(w.as_str())
-        })
+        .any(|w| with_lowered(w, |w| SPORTS_CONTEXT_SET.contains(w)))
 }
 
 /// Lower-case nouns that make the name next to them an organisation.
@@ -299,10 +324,8 @@ fn military_nearby(folded: &str, start: usize, end: usize, window: usize) -> boo
     let after = folded[end..].split_whitespace().take(window);
     let inside = folded[start..end].split_whitespace();
     before.chain(after).chain(inside).any(|w| {
-        let w = w
-            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-            .to_lowercase();
-        MILITARY_CONTEXT_SET.contains(w.as_str())
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        with_lowered(w, |w| MILITARY_CONTEXT_SET.contains(w))
     })
 }
 
@@ -339,6 +362,9 @@ pub fn designators(folded: &str) -> Vec<(usize, usize, String)> {
 /// Weapon types ("ballistic missile", "122mm shell"), canonical lower-case singular.
 pub fn weapon_types(folded: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
+    if !WEAPON_STEMS.is_match(folded) {
+        return out;
+    }
     for m in WEAPON_HEAD.find_iter(folded) {
         let word = m.as_str();
         let head = singular(word);

@@ -846,6 +846,8 @@ pub fn join(words: &[Word], range: &std::ops::Range<usize>) -> String {
 pub struct Person {
     pub name: String,
     pub gender: Gender,
+    /// `name` in lower case, compared on every look-up.
+    lower: String,
 }
 
 /// The people of one article, learnt from every paragraph before tagging,
@@ -977,13 +979,21 @@ impl People {
             .unwrap_or(&name)
             .to_lowercase();
         self.by_part.entry(last).or_default().push(id);
-        self.people.push(Person { name, gender });
+        let lower = name.to_lowercase();
+        self.people.push(Person {
+            name,
+            gender,
+            lower,
+        });
     }
 
     /// Resolves a surname or short form to the article's full name.
     pub fn resolve(&self, name: &str) -> Option<&Person> {
-        let lower = name.to_lowercase();
-        if let Some(&i) = self.by_full.get(&lower) {
+        crate::text::with_lowered(name, |lower| self.resolve_lower(lower))
+    }
+
+    fn resolve_lower(&self, lower: &str) -> Option<&Person> {
+        if let Some(&i) = self.by_full.get(lower) {
             return Some(&self.people[i]);
         }
         let last = lower.split_whitespace().last()?;
@@ -993,12 +1003,7 @@ impl People {
             let by_first: Vec<&Person> = self
                 .people
                 .iter()
-                .filter(|p| {
-                    p.name
-                        .split_whitespace()
-                        .next()
-                        .is_some_and(|f| f.to_lowercase() == lower)
-                })
+                .filter(|p| p.lower.split_whitespace().next() == Some(lower))
                 .collect();
             return match by_first.as_slice() {
                 [one] if !lower.contains(' ') => Some(one),
@@ -1010,7 +1015,7 @@ impl People {
         let mut best: Option<&Person> = None;
         for &id in ids {
             let p = &self.people[id];
-            if p.name.to_lowercase().ends_with(&lower) {
+            if p.lower.ends_with(lower) {
                 match best {
                     Some(b) if b.name.len() >= p.name.len() => {}
                     _ => best = Some(p),
@@ -1037,7 +1042,7 @@ impl People {
 
     /// Is `name` used in this article as the title of a work?
     pub fn is_work(&self, name: &str) -> bool {
-        self.works.contains(&name.to_lowercase())
+        crate::text::with_lowered(name, |lower| self.works.contains(lower))
     }
 
     pub fn main_country(&self) -> Option<&str> {

@@ -991,10 +991,12 @@ fn role_before(words: &[Word], run_start: usize, name_start: usize) -> Option<St
 }
 
 fn is_courtesy(s: &str) -> bool {
-    matches!(
-        s.trim_end_matches('.').to_lowercase().as_str(),
-        "mr" | "mrs" | "ms" | "dr" | "sir" | "miss" | "dame" | "lord" | "lady"
-    )
+    crate::text::with_lowered(s.trim_end_matches('.'), |s| {
+        matches!(
+            s,
+            "mr" | "mrs" | "ms" | "dr" | "sir" | "miss" | "dame" | "lord" | "lady"
+        )
+    })
 }
 
 /// A person speaker of the previous paragraph and how often it was cited.

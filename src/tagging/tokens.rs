@@ -159,9 +159,11 @@ pub fn words<'a>(folded: &'a str, lower: &'a mut String) -> Vec<Word<'a>> {
     lower.push_str(folded);
     lower.make_ascii_lowercase();
     let mut lower_ranges = Vec::with_capacity(tokens.len());
+    // Most paragraphs are ASCII once folded: one check for all their words.
+    let all_ascii = folded.is_ascii();
     for t in &tokens {
         let text = &folded[t.start..t.end];
-        if text.is_ascii() {
+        if all_ascii || text.is_ascii() {
             lower_ranges.push(t.start..t.end);
         } else {
             let at = lower.len();
