@@ -162,38 +162,61 @@ static DESIGNATOR: LazyLock<Regex> = LazyLock::new(|| {
 
 const WEAPON_MODIFIER: &str = r#"(?:ballistic|cruise|hypersonic|guided|anti-tank|anti-aircraft|anti-ship|anti-missile|surface-to-surface|surface-to-air|air-to-air|air-to-surface|air-to-ground|ship-to-ship|artillery|kamikaze|suicide|attack|mortar|cluster|nuclear|chemical|biological|fighter|stealth|multiple rocket|rocket|tank|sniper|assault|\d{2,3}mm|\d{2,3}-millimeter|\d{2,3}-millimetre)"#;
 
-/// Weapon nouns, found first (a plain DFA search, cheap on every paragraph).
+/// Weapon nouns, searched for in the paragraphs whose words include one
+/// ([`is_weapon_head`]).
 static WEAPON_HEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\b(?:missiles?|rockets?|drones?|shells?|bombs?|warheads?|torpedo(?:es)?|grenades?|launchers?|howitzers?|jets?|bombers?|interceptors?|weapons?|munitions?|rifles?|mines?)\b"#)
         .expect("weapon head regex is valid")
 });
 
-/// The stems of the weapon nouns, found without case in one pass: most
-/// paragraphs have none, and then the regex (a Unicode word-boundary search
-/// that falls back to slower engines on non-ASCII text) is not run at all.
-static WEAPON_STEMS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build([
-            "missile",
-            "rocket",
-            "drone",
-            "shell",
-            "bomb",
-            "warhead",
-            "torpedo",
-            "grenade",
-            "launcher",
-            "howitzer",
-            "jet",
-            "interceptor",
-            "weapon",
-            "munition",
-            "rifle",
-            "mine",
-        ])
-        .expect("weapon stems build")
-});
+/// Is this word (in lower case), or a part of it between hyphens or
+/// apostrophes ("anti-missile"), one of `WEAPON_HEAD`'s nouns? Checked on
+/// the paragraph's words first: most paragraphs have none, and then the
+/// regex (a Unicode word-boundary search that falls back to slower engines
+/// on non-ASCII text) is not run at all.
+fn is_weapon_head(lower: &str) -> bool {
+    let head = |w: &str| {
+        matches!(
+            w,
+            "missile"
+                | "missiles"
+                | "rocket"
+                | "rockets"
+                | "drone"
+                | "drones"
+                | "shell"
+                | "shells"
+                | "bomb"
+                | "bombs"
+                | "warhead"
+                | "warheads"
+                | "torpedo"
+                | "torpedoes"
+                | "grenade"
+                | "grenades"
+                | "launcher"
+                | "launchers"
+                | "howitzer"
+                | "howitzers"
+                | "jet"
+                | "jets"
+                | "bomber"
+                | "bombers"
+                | "interceptor"
+                | "interceptors"
+                | "weapon"
+                | "weapons"
+                | "munition"
+                | "munitions"
+                | "rifle"
+                | "rifles"
+                | "mine"
+                | "mines"
+        )
+    };
+    head(lower)
+        || (lower.len() > 4 && lower.contains(['-', '\'']) && lower.split(['-', '\'']).any(head))
+}
 
 /// The modifiers just before a weapon noun ("122mm and 152mm ", "ballistic "),
 /// matched on a short window that ends where the noun starts.
@@ -362,9 +385,6 @@ pub fn designators(folded: &str) -> Vec<(usize, usize, String)> {
 /// Weapon types ("ballistic missile", "122mm shell"), canonical lower-case singular.
 pub fn weapon_types(folded: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
-    if !WEAPON_STEMS.is_match(folded) {
-        return out;
-    }
     for m in WEAPON_HEAD.find_iter(folded) {
         let word = m.as_str();
         let head = singular(word);
@@ -579,8 +599,10 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     for (_, _, name) in designators(p.folded) {
         push(&mut out, EntityKind::Weapon, name, "pattern:designator");
     }
-    for (_, _, name) in weapon_types(p.folded) {
-        push(&mut out, EntityKind::Weapon, name, "pattern:weapon-type");
+    if p.words.iter().any(|w| is_weapon_head(w.lower())) {
+        for (_, _, name) in weapon_types(p.folded) {
+            push(&mut out, EntityKind::Weapon, name, "pattern:weapon-type");
+        }
     }
     out
 }
