@@ -214,8 +214,11 @@ fn is_weapon_head(lower: &str) -> bool {
                 | "mines"
         )
     };
-    head(lower)
-        || (lower.len() > 4 && lower.contains(['-', '\'']) && lower.split(['-', '\'']).any(head))
+    if lower.len() > 4 && lower.bytes().any(|b| b == b'-' || b == b'\'') {
+        lower.split(['-', '\'']).any(head)
+    } else {
+        head(lower)
+    }
 }
 
 /// The modifiers just before a weapon noun ("122mm and 152mm ", "ballistic "),
