@@ -289,6 +289,13 @@ impl Gazetteer {
 
     pub fn first_name_gender(&self, word: &str) -> Option<Gender> {
         self.first_names.get(word).copied().or_else(|| {
+            // Already capitalised as names are ("Pentagon"): nothing to retry.
+            let mut rest = word.bytes().skip(1);
+            if word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+                && rest.all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic() && b < 0x80)
+            {
+                return None;
+            }
             // "JOHN" or "john" in odd casing.
             let mut c = word.chars();
             let first = c.next()?;

@@ -440,8 +440,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     let mut unknown_spans: Vec<(usize, usize)> = Vec::new();
     for (run, class) in p.names.iter() {
         let run = run.clone();
-        let class = class.clone();
-        if class == NameClass::Unknown && run.len() >= 2 {
+        if *class == NameClass::Unknown && run.len() >= 2 {
             unknown_spans.push((words[run.start].start, words[run.end - 1].end));
         }
         if !matches!(class, NameClass::Person { .. } | NameClass::Known(..))
@@ -450,7 +449,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
             continue;
         }
         match class {
-            NameClass::Person { name_start, .. } => {
+            &NameClass::Person { name_start, .. } => {
                 let name = person_name(words, name_start, run.end);
                 if people.is_work(&name) {
                     // A film or book title, not a person; nor its words places.

@@ -665,7 +665,7 @@ impl Names {
     /// The class of `run` (one of this paragraph's runs, else computed).
     pub fn class(&self, words: &[Word], run: &std::ops::Range<usize>) -> NameClass {
         match self.runs.binary_search_by_key(&run.start, |r| r.start) {
-            Ok(i) if self.runs[i] == *run => self.classes[i].clone(),
+            Ok(i) if self.runs[i] == *run => self.classes[i],
             _ => classify_run(words, run),
         }
     }
@@ -676,10 +676,11 @@ impl Names {
 }
 
 /// What a capitalised run turned out to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameClass {
-    /// A gazetteer entry (canonical name).
-    Known(EntityKind, String, &'static str),
+    /// A gazetteer entry (canonical name). Borrowed from the gazetteer,
+    /// which lives as long as the process: a class is copied freely.
+    Known(EntityKind, &'static str, &'static str),
     /// A person; `name_start` is the word index where the name proper starts
     /// (after any titles), `gender` what an honorific said.
     Person {
@@ -743,7 +744,7 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
             EntityKind::Weapon => "gazetteer:weapon",
             EntityKind::Person => "gazetteer:person",
         };
-        return NameClass::Known(e.kind, e.canonical.clone(), rule);
+        return NameClass::Known(e.kind, &e.canonical, rule);
     }
     let last = &words[range.end - 1].text;
     if let Some(name_start) = after_last_title(words, &range) {

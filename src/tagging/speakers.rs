@@ -776,7 +776,7 @@ fn is_determiner(w: &Word) -> bool {
 
 fn canonical_org(words: &[Word], run: &Range<usize>, cls: &NameClass) -> String {
     match cls {
-        NameClass::Known(_, canonical, _) => canonical.clone(),
+        NameClass::Known(_, canonical, _) => canonical.to_string(),
         _ => {
             let mut r = run.clone();
             while r.start < r.end && words[r.start].is("the") {
@@ -875,10 +875,10 @@ fn speaker_from_run(
         NameClass::Known(kind, canonical, _) => {
             // "Pyongyang denied": a capital speaking is its government.
             let country = (kind == EntityKind::Place)
-                .then(|| g.lookup(&canonical).and_then(|e| e.country.clone()))
+                .then(|| g.lookup(canonical).and_then(|e| e.country.clone()))
                 .flatten();
             Some((
-                country.unwrap_or(canonical),
+                country.unwrap_or_else(|| canonical.to_string()),
                 SpeakerKind::Org,
                 None,
                 Gender::Unknown,
@@ -1274,7 +1274,7 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
             .runs
             .iter()
             .filter_map(|r| match st.names.class(words, r) {
-                NameClass::Known(EntityKind::Org, c, _) => Some(c),
+                NameClass::Known(EntityKind::Org, c, _) => Some(c.to_string()),
                 NameClass::Org => Some(canonical_org(words, r, &NameClass::Org)),
                 _ => None,
             })
@@ -1388,7 +1388,7 @@ fn resolve(
             let words = st.words;
             let named_here = st.runs.iter().filter(|r| r.end <= at).rev().find_map(|r| {
                 match st.names.class(words, r) {
-                    NameClass::Known(EntityKind::Org, c, _) => Some(c),
+                    NameClass::Known(EntityKind::Org, c, _) => Some(c.to_string()),
                     NameClass::Org => Some(canonical_org(words, r, &NameClass::Org)),
                     _ => None,
                 }
