@@ -107,6 +107,48 @@ pub fn with_lowered<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
     f(&s.to_lowercase())
 }
 
+/// A fixed set of words (a rule's word list), asked about nearly every word
+/// of every paragraph, nearly always with "no". Before hashing, a word's
+/// first byte and length are checked against those of the list's words
+/// (one table look-up), which turns most words away.
+#[derive(Debug, Default)]
+pub struct WordSet {
+    words: rustc_hash::FxHashSet<&'static str>,
+    /// For each first byte, bit `len.min(31)` is set for each length a
+    /// word of the list with that first byte has.
+    shapes: Vec<u32>,
+}
+
+impl WordSet {
+    fn shape(w: &str) -> Option<(usize, u32)> {
+        let first = *w.as_bytes().first()?;
+        Some((usize::from(first), 1 << w.len().min(31)))
+    }
+
+    pub fn contains(&self, w: &str) -> bool {
+        match WordSet::shape(w) {
+            Some((first, bit)) if self.shapes.get(first).is_some_and(|s| s & bit == 0) => false,
+            _ => self.words.contains(w),
+        }
+    }
+}
+
+impl FromIterator<&'static str> for WordSet {
+    fn from_iter<I: IntoIterator<Item = &'static str>>(iter: I) -> WordSet {
+        let mut set = WordSet {
+            words: rustc_hash::FxHashSet::default(),
+            shapes: vec![0; 256],
+        };
+        for w in iter {
+            if let Some((first, bit)) = WordSet::shape(w) {
+                set.shapes[first] |= bit;
+            }
+            set.words.insert(w);
+        }
+        set
+    }
+}
+
 /// Collapses runs of whitespace to one space and trims.
 pub fn squash_spaces(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -100,7 +100,7 @@ const MILITARY_CONTEXT: &[&str] = &[
     "attack",
     "attacks",
 ];
-static MILITARY_CONTEXT_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static MILITARY_CONTEXT_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| MILITARY_CONTEXT.iter().copied().collect());
 
 /// Designator prefixes that are never weapons, whatever the context.
@@ -150,7 +150,7 @@ const NOT_WEAPON_PREFIXES: &[&str] = &[
     "ps",
     "xbox",
 ];
-static NOT_WEAPON_PREFIXES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static NOT_WEAPON_PREFIXES_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| NOT_WEAPON_PREFIXES.iter().copied().collect());
 
 static DESIGNATOR: LazyLock<Regex> = LazyLock::new(|| {
@@ -249,7 +249,7 @@ pub const SPORTS_CONTEXT: &[&str] = &[
     "scorer",
     "league",
 ];
-pub static SPORTS_CONTEXT_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+pub static SPORTS_CONTEXT_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| SPORTS_CONTEXT.iter().copied().collect());
 
 /// Is the sentence around `start..end` about sport?
@@ -292,7 +292,7 @@ const ORG_NOUNS_AFTER: &[&str] = &[
     "regulator",
     "lobby",
 ];
-static ORG_NOUNS_AFTER_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static ORG_NOUNS_AFTER_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| ORG_NOUNS_AFTER.iter().copied().collect());
 
 /// Prepositions after which an unknown name is a place.
@@ -307,14 +307,14 @@ const LOCATIVES: &[&str] = &[
     "throughout",
     "around",
 ];
-static LOCATIVES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static LOCATIVES_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| LOCATIVES.iter().copied().collect());
 
 /// Weapon heads that name a weapon even without a modifier.
 const BARE_WEAPONS: &[&str] = &[
     "missile", "rocket", "drone", "bomb", "warhead", "torpedo", "grenade", "howitzer",
 ];
-static BARE_WEAPONS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static BARE_WEAPONS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| BARE_WEAPONS.iter().copied().collect());
 
 fn singular(head: &str) -> String {

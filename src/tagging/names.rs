@@ -246,15 +246,14 @@ const NOT_NAMES: &[&str] = &[
     "he's",
     "she's",
 ];
-static NOT_NAMES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
-    std::sync::LazyLock::new(|| {
-        NOT_NAMES
-            .iter()
-            .chain(TIME_WORDS)
-            .copied()
-            .filter(|w| *w != "may")
-            .collect()
-    });
+static NOT_NAMES_SET: std::sync::LazyLock<crate::text::WordSet> = std::sync::LazyLock::new(|| {
+    NOT_NAMES
+        .iter()
+        .chain(TIME_WORDS)
+        .copied()
+        .filter(|w| *w != "may")
+        .collect()
+});
 
 /// Days and months (with their abbreviations): not names, and skipped
 /// with their preposition between a speaker and the verb. "May" is also a
@@ -413,7 +412,7 @@ const ORG_HEADS: &[&str] = &[
     "squadron",
     "unit",
 ];
-static ORG_HEADS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static ORG_HEADS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| ORG_HEADS.iter().copied().collect());
 
 /// Last words that make a run an event or competition, which is none of
@@ -453,7 +452,7 @@ const EVENT_HEADS: &[&str] = &[
     "war",
     "show",
 ];
-static EVENT_HEADS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static EVENT_HEADS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| EVENT_HEADS.iter().copied().collect());
 
 /// Nouns that introduce the title of a work ("the film Vera Drake").
@@ -484,7 +483,7 @@ const WORK_NOUNS: &[&str] = &[
     "painting",
     "ballet",
 ];
-static WORK_NOUNS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static WORK_NOUNS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| WORK_NOUNS.iter().copied().collect());
 
 /// Last words that make a run a place.
@@ -529,7 +528,7 @@ const PLACE_HEADS: &[&str] = &[
     "town",
     "line",
 ];
-static PLACE_HEADS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static PLACE_HEADS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| PLACE_HEADS.iter().copied().collect());
 
 /// Small words allowed inside a name ("Department for Education",
@@ -538,7 +537,7 @@ const CONNECTORS: &[&str] = &[
     "of", "for", "on", "de", "del", "der", "van", "von", "da", "di", "du", "la", "le", "bin", "al",
     "ibn", "the", "and", "&",
 ];
-static CONNECTORS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static CONNECTORS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| CONNECTORS.iter().copied().collect());
 
 /// [`is_not_name`] for a word already in lower case.
@@ -547,15 +546,15 @@ pub fn is_not_name_lower(w: &str) -> bool {
 }
 
 pub fn is_not_name(w: &str) -> bool {
-    NOT_NAMES_SET.contains(&*lowered(w))
+    crate::text::with_lowered(w, |l| NOT_NAMES_SET.contains(l))
 }
 
 pub fn is_org_head(w: &str) -> bool {
-    ORG_HEADS_SET.contains(&*lowered(w))
+    crate::text::with_lowered(w, |l| ORG_HEADS_SET.contains(l))
 }
 
 fn is_place_head(w: &str) -> bool {
-    PLACE_HEADS_SET.contains(&*lowered(w))
+    crate::text::with_lowered(w, |l| PLACE_HEADS_SET.contains(l))
 }
 
 /// A word that can be part of a name: capitalised, and not a capitalised
@@ -757,7 +756,7 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
             return NameClass::Person { name_start, gender };
         }
     }
-    if range.len() >= 2 && EVENT_HEADS_SET.contains(&*lowered(last)) {
+    if range.len() >= 2 && crate::text::with_lowered(last, |l| EVENT_HEADS_SET.contains(l)) {
         return NameClass::Unknown;
     }
     // An organisation word anywhere in a run that is not a person's name:

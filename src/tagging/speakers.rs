@@ -163,7 +163,7 @@ const CUE_VERBS: &[&str] = &[
     "vows",
     "vowed",
 ];
-static CUE_VERBS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static CUE_VERBS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| CUE_VERBS.iter().copied().collect());
 
 /// Participles that report speech of the sentence's subject.
@@ -194,7 +194,7 @@ const CUE_PARTICIPLES: &[&str] = &[
     "dismissing",
     "insisting",
 ];
-static CUE_PARTICIPLES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static CUE_PARTICIPLES_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| CUE_PARTICIPLES.iter().copied().collect());
 
 /// Verbs that only report speech when followed by more words ("went on",
@@ -252,7 +252,7 @@ const WEAK_CUES: &[&str] = &[
     "asked",
     "cites",
 ];
-static WEAK_CUES_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static WEAK_CUES_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| WEAK_CUES.iter().copied().collect());
 
 /// Words skipped between a subject and its verb ("Kirby has also said").
@@ -323,10 +323,10 @@ const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
     "bluntly",
     "just",
 ];
-static BETWEEN_SUBJECT_AND_VERB_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static BETWEEN_SUBJECT_AND_VERB_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| BETWEEN_SUBJECT_AND_VERB.iter().copied().collect());
 
-static TIME_WORDS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static TIME_WORDS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| super::names::TIME_WORDS.iter().copied().collect());
 
 /// Nouns that stand for an organisation's voice, or a person in its name.
@@ -348,7 +348,7 @@ const VOICE_NOUNS: &[&str] = &[
     "insider",
     "insiders",
 ];
-static VOICE_NOUNS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static VOICE_NOUNS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| VOICE_NOUNS.iter().copied().collect());
 
 /// Nouns that name an organisation when a name precedes them
@@ -383,7 +383,7 @@ const BODY_NOUNS: &[&str] = &[
     "spokeswoman",
     "spokesperson",
 ];
-static BODY_NOUNS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static BODY_NOUNS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| BODY_NOUNS.iter().copied().collect());
 
 /// Verbs that report speech in the passive only ("was attacked by the
@@ -401,7 +401,7 @@ const PASSIVE_SPEECH: &[&str] = &[
     "endorsed",
     "opposed",
 ];
-static PASSIVE_SPEECH_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static PASSIVE_SPEECH_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| PASSIVE_SPEECH.iter().copied().collect());
 
 /// Words that open a subordinate clause: a speaker inside one is background.
@@ -409,7 +409,7 @@ const SUBORDINATORS: &[&str] = &[
     "when", "after", "before", "as", "because", "if", "while", "since", "until", "though",
     "although", "whether", "once",
 ];
-static SUBORDINATORS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static SUBORDINATORS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| SUBORDINATORS.iter().copied().collect());
 
 /// Pronouns that can be a speaker.
@@ -495,17 +495,16 @@ fn words_is_the(words: &[Word], i: usize) -> bool {
 /// Every word a cue rule can start at (a cue verb, a weak cue, a
 /// participle, a passive speech verb, the first word of a cue phrase): one
 /// look-up rejects all other words, where the rules made up to six.
-static CUE_STARTS: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
-    std::sync::LazyLock::new(|| {
-        CUE_VERBS
-            .iter()
-            .chain(WEAK_CUES)
-            .chain(CUE_PARTICIPLES)
-            .chain(PASSIVE_SPEECH)
-            .copied()
-            .chain(CUE_PHRASES.iter().map(|(first, _)| *first))
-            .collect()
-    });
+static CUE_STARTS: std::sync::LazyLock<crate::text::WordSet> = std::sync::LazyLock::new(|| {
+    CUE_VERBS
+        .iter()
+        .chain(WEAK_CUES)
+        .chain(CUE_PARTICIPLES)
+        .chain(PASSIVE_SPEECH)
+        .copied()
+        .chain(CUE_PHRASES.iter().map(|(first, _)| *first))
+        .collect()
+});
 
 fn is_speech_verb(w: &str) -> bool {
     CUE_VERBS_SET.contains(w) || WEAK_CUES_SET.contains(w)
@@ -744,11 +743,7 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
         return None;
     }
     let modifiers: Vec<&str> = words[k..j].iter().map(Word::lower).collect();
-    if is_voice
-        && modifiers
-            .last()
-            .is_some_and(|m| BODY_NOUNS_SET.contains(*m))
-    {
+    if is_voice && modifiers.last().is_some_and(|m| BODY_NOUNS_SET.contains(m)) {
         // "Obama administration officials": the administration speaks.
         let name = canonical_org(words, &run, &NameClass::Unknown);
         return Some(Subject::Org(format!("{name} {}", modifiers.join(" "))));

@@ -137,7 +137,7 @@ const ABBREVIATIONS: &[&str] = &[
     "conn", "ky", "minn", "nev", "okla", "tenn", "tex", "vt", "wis", "wyo", "supt", "insp", "cllr",
     "messrs", "mme", "msgr", "sra",
 ];
-static ABBREVIATIONS_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+static ABBREVIATIONS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
 
 /// A word found by the scanner: a byte range of the text and its sentence.
