@@ -169,32 +169,55 @@ static WEAPON_HEAD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("weapon head regex is valid")
 });
 
+/// The nouns `WEAPON_HEAD` matches, as words.
+static WEAPON_HEADS_SET: LazyLock<crate::text::WordSet> = LazyLock::new(|| {
+    [
+        "missile",
+        "missiles",
+        "rocket",
+        "rockets",
+        "drone",
+        "drones",
+        "shell",
+        "shells",
+        "bomb",
+        "bombs",
+        "warhead",
+        "warheads",
+        "torpedo",
+        "torpedoes",
+        "grenade",
+        "grenades",
+        "launcher",
+        "launchers",
+        "howitzer",
+        "howitzers",
+        "jet",
+        "jets",
+        "bomber",
+        "bombers",
+        "interceptor",
+        "interceptors",
+        "weapon",
+        "weapons",
+        "munition",
+        "munitions",
+        "rifle",
+        "rifles",
+        "mine",
+        "mines",
+    ]
+    .into_iter()
+    .collect()
+});
+
 /// Is this word (in lower case), or a part of it between hyphens or
 /// apostrophes ("anti-missile"), one of `WEAPON_HEAD`'s nouns? Checked on
 /// the paragraph's words first: most paragraphs have none, and then the
 /// regex (a Unicode word-boundary search that falls back to slower engines
 /// on non-ASCII text) is not run at all.
 fn is_weapon_head(lower: &str) -> bool {
-    // Dispatched on the first letter: a match over all the forms compares
-    // a word against each in turn, and this runs for every word.
-    let head = |w: &str| {
-        let singular = w.strip_suffix('s').unwrap_or(w);
-        match w.as_bytes().first() {
-            Some(b'm') => matches!(singular, "missile" | "munition" | "mine"),
-            Some(b'r') => matches!(singular, "rocket" | "rifle"),
-            Some(b'd') => singular == "drone",
-            Some(b's') => singular == "shell",
-            Some(b'b') => matches!(singular, "bomb" | "bomber"),
-            Some(b'w') => matches!(singular, "warhead" | "weapon"),
-            Some(b't') => matches!(w, "torpedo" | "torpedoes"),
-            Some(b'g') => singular == "grenade",
-            Some(b'l') => singular == "launcher",
-            Some(b'h') => singular == "howitzer",
-            Some(b'j') => singular == "jet",
-            Some(b'i') => singular == "interceptor",
-            _ => false,
-        }
-    };
+    let head = |w: &str| WEAPON_HEADS_SET.contains(w);
     if lower.len() > 4 && lower.bytes().any(|b| b == b'-' || b == b'\'') {
         lower.split(['-', '\'']).any(head)
     } else {
