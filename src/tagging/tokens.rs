@@ -60,9 +60,9 @@ fn unicode_mark(c: char) -> bool {
 /// inner hyphens and apostrophes ("Jong-Sup", "don't"), numbers ("1,000",
 /// "122mm") and single punctuation characters. A hand-written scanner:
 /// this runs over every paragraph and is the tagger's hottest loop.
-fn scan(text: &str) -> Vec<Span> {
+fn scan(text: &str, out: &mut Vec<Span>) {
+    out.clear();
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(text.len() / 5);
     // The character at byte `i` (always a character boundary here); ASCII,
     // nearly all of news text, without decoding.
     let char_at = |i: usize| match bytes.get(i) {
@@ -125,7 +125,6 @@ fn scan(text: &str) -> Vec<Span> {
         out.push(Span { start: i, end });
         i = end;
     }
-    out
 }
 
 /// Abbreviations that keep their dot and do not end a sentence.
@@ -154,14 +153,38 @@ struct Token {
 /// lower-case text the words borrow: the ASCII lower case of `folded` (same
 /// offsets), then the lower case of each word that has other letters.
 pub fn words<'a>(folded: &'a str, lower: &'a mut String) -> Vec<Word<'a>> {
-    let tokens = tokens(folded);
+    SCRATCH.with_borrow_mut(|scratch| words_with(folded, lower, scratch))
+}
+
+/// Vectors used while cutting a paragraph, kept from one paragraph to the
+/// next on each thread: allocating and freeing them for every paragraph
+/// showed in the tagger's time in the allocator.
+#[derive(Default)]
+struct Scratch {
+    spans: Vec<Span>,
+    tokens: Vec<Token>,
+    lower_ranges: Vec<std::ops::Range<usize>>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+fn words_with<'a>(folded: &'a str, lower: &'a mut String, scratch: &mut Scratch) -> Vec<Word<'a>> {
+    let Scratch {
+        spans,
+        tokens,
+        lower_ranges,
+    } = scratch;
+    scan(folded, spans);
+    tokenise(folded, spans, tokens);
     lower.clear();
     lower.push_str(folded);
     lower.make_ascii_lowercase();
-    let mut lower_ranges = Vec::with_capacity(tokens.len());
+    lower_ranges.clear();
     // Most paragraphs are ASCII once folded: one check for all their words.
     let all_ascii = folded.is_ascii();
-    for t in &tokens {
+    for t in tokens.iter() {
         let text = &folded[t.start..t.end];
         if all_ascii || text.is_ascii() {
             lower_ranges.push(t.start..t.end);
@@ -174,7 +197,7 @@ pub fn words<'a>(folded: &'a str, lower: &'a mut String) -> Vec<Word<'a>> {
     let lower: &'a String = lower;
     tokens
         .iter()
-        .zip(lower_ranges)
+        .zip(lower_ranges.drain(..))
         .map(|(t, l)| Word {
             text: if t.possessive {
                 "'s"
@@ -191,13 +214,12 @@ pub fn words<'a>(folded: &'a str, lower: &'a mut String) -> Vec<Word<'a>> {
 
 /// The words of `folded` as byte ranges: possessives split off, dots kept
 /// on abbreviations and initials, sentences numbered.
-fn tokens(folded: &str) -> Vec<Token> {
-    let spans = scan(folded);
-    let mut out: Vec<Token> = Vec::with_capacity(spans.len() + 4);
+fn tokenise(folded: &str, spans: &[Span], out: &mut Vec<Token>) {
+    out.clear();
     let text_of = |t: &Token| &folded[t.start..t.end];
     let mut sentence = 0;
     let mut pending_break = false;
-    for m in spans {
+    for &m in spans {
         let text = &folded[m.start..m.end];
         let is_dot_word = text.ends_with('.');
         // Split the English possessive off: "Russia's" → "Russia", "'s".
@@ -285,7 +307,6 @@ fn tokens(folded: &str) -> Vec<Token> {
             pending_break = true;
         }
     }
-    out
 }
 
 /// An abbreviation that keeps its dot ("Gen", "Oct", "a.m").
