@@ -389,7 +389,13 @@ pub fn classify(text: &str) -> ParagraphKind {
     if t.is_empty() || (t.len() <= 300 && BOILERPLATE_LINE.is_match(t)) {
         return ParagraphKind::Boilerplate;
     }
-    if t.len() <= 600 && !t.contains('"') && word_count(t) <= 80 && AUTHOR_BIO.is_match(t) {
+    // The cheap tests first: a bio starts with a capital (its name).
+    if t.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+        && t.len() <= 600
+        && !t.contains('"')
+        && word_count(t) <= 80
+        && AUTHOR_BIO.is_match(t)
+    {
         return ParagraphKind::Boilerplate;
     }
     if is_heading(t) {
@@ -401,17 +407,16 @@ pub fn classify(text: &str) -> ParagraphKind {
 /// A subheading: one short line, starting with a capital, not punctuated as
 /// a sentence and not a quotation.
 fn is_heading(t: &str) -> bool {
-    let words = word_count(t);
-    !t.contains('\n')
-        && (1..=12).contains(&words)
-        && t.chars().count() <= 90
+    // Ordered cheapest first: most paragraphs end as sentences do.
+    !t.trim_end_matches(['"', '\'', ')'])
+        .ends_with(['.', ',', ';', ':', '!'])
         && t.chars()
             .next()
             .is_some_and(|c| c.is_uppercase() || c.is_numeric())
         && !t.starts_with(['"', '\''])
-        && !t
-            .trim_end_matches(['"', '\'', ')'])
-            .ends_with(['.', ',', ';', ':', '!'])
+        && !t.contains('\n')
+        && t.chars().count() <= 90
+        && (1..=12).contains(&word_count(t))
         && find_dateline(t).is_none()
 }
 
