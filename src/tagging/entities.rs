@@ -6,7 +6,6 @@
 //! designators such as `Shahed-136` confirmed by a military word nearby, and
 //! weapon types ("ballistic missile", "artillery shell").
 
-use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -436,13 +435,26 @@ pub fn weapon_types(folded: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
+/// Are `a` and `b` the same in lower case?
+fn same_lowercase(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
 /// Tags one paragraph's entities; people are resolved to full names.
 pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     let g = gazetteer();
     let mut out: Vec<Entity> = Vec::new();
-    let mut seen: HashSet<(EntityKind, String)> = HashSet::default();
-    let mut push = |out: &mut Vec<Entity>, kind, name: String, rule| {
-        if seen.insert((kind, name.to_lowercase())) {
+    // Once per kind and name, whatever its case. A paragraph has a few
+    // entities: a look along them beats hashing a lower-case copy of each.
+    let push = |out: &mut Vec<Entity>, kind, name: String, rule| {
+        if !out
+            .iter()
+            .any(|e| e.kind == kind && same_lowercase(&e.name, &name))
+        {
             out.push(Entity { name, kind, rule });
         }
     };
