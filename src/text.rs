@@ -4,6 +4,9 @@
 //! `—`, `―`, `‑`). The stored paragraph keeps them exactly as written; the
 //! tagger and the tokenizer look at a folded copy in which each quote and dash
 //! is a single ASCII character, so one rule covers every spelling.
+//!
+//! Also the small helpers every word-list look-up goes through
+//! ([`WordSet`], [`with_lowered`]): the taggers ask about nearly every word.
 
 /// Dashes and hyphens that join or separate words.
 pub fn is_dash(c: char) -> bool {
