@@ -189,6 +189,52 @@ mod tests {
     }
 
     #[test]
+    fn folds_bytes_past_the_first_block() {
+        // The byte to fold in the second, third and last 16-byte block.
+        let long = format!("{}’{}—{}“", "a".repeat(20), "b".repeat(30), "c".repeat(7));
+        let folded = fold(&long);
+        assert_eq!(
+            folded,
+            format!("{}'{}-{}\"", "a".repeat(20), "b".repeat(30), "c".repeat(7))
+        );
+        assert_eq!(
+            first_to_fold(b"no folding needed in this line at all"),
+            None
+        );
+        assert_eq!(first_to_fold("0123456789abcdef0123`".as_bytes()), Some(20));
+    }
+
+    #[test]
+    fn word_sets_answer_as_their_words() {
+        let set: WordSet = ["said", "says", "told", "according", "é"]
+            .into_iter()
+            .collect();
+        for w in ["said", "says", "told", "according", "é"] {
+            assert!(set.contains(w), "{w}");
+        }
+        // Same first byte and length as a listed word, but not listed.
+        assert!(!set.contains("sane"));
+        // A shape no listed word has: turned away before hashing.
+        for w in ["", "s", "saying", "x", "tolds", "accordingly", "è"] {
+            assert!(!set.contains(w), "{w}");
+        }
+        let long: WordSet = ["a".repeat(40).leak() as &str].into_iter().collect();
+        assert!(long.contains(&"a".repeat(40)));
+        // Lengths over 31 share one bit: the set still decides.
+        assert!(!long.contains(&"a".repeat(35)));
+    }
+
+    #[test]
+    fn with_lowered_lowers_every_kind_of_text() {
+        assert!(with_lowered("Kirby", |l| l == "kirby"));
+        assert!(with_lowered("U.S. ARMY", |l| l == "u.s. army"));
+        assert!(with_lowered("ÉLYSÉE", |l| l == "élysée"));
+        let long = "X".repeat(100);
+        assert!(with_lowered(&long, |l| l == "x".repeat(100)));
+        assert!(with_lowered("", str::is_empty));
+    }
+
+    #[test]
     fn lowered_borrows_lower_case() {
         assert!(matches!(
             lowered("said"),

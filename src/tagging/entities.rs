@@ -644,6 +644,45 @@ mod tests {
     }
 
     #[test]
+    fn weapon_nouns_are_found_in_words_and_their_parts() {
+        for w in [
+            "missile",
+            "missiles",
+            "torpedoes",
+            "jets",
+            "anti-missile",
+            "drone's",
+        ] {
+            assert!(is_weapon_head(w), "{w}");
+        }
+        for w in [
+            "torpedos",
+            "minesweeper",
+            "jetty",
+            "shelling",
+            "bombastic",
+            "-",
+            "",
+        ] {
+            assert!(!is_weapon_head(w), "{w}");
+        }
+        // Every noun the regex matches is a weapon head, so the word check
+        // never hides a weapon type.
+        let text = "missile rockets drone shells bomb warheads torpedo torpedoes grenades \
+                    launcher howitzers jet bombers interceptor weapons munition rifles mines";
+        for m in WEAPON_HEAD.find_iter(text) {
+            assert!(is_weapon_head(m.as_str()), "{}", m.as_str());
+        }
+    }
+
+    #[test]
+    fn same_lowercase_ignores_case_only() {
+        assert!(same_lowercase("White House", "white house"));
+        assert!(same_lowercase("ÉLYSÉE", "élysée"));
+        assert!(!same_lowercase("Georgia", "Georgian"));
+    }
+
+    #[test]
     fn weapon_types_fold_to_singular() {
         let t: Vec<String> = weapon_types("North Korea fired short-range ballistic missiles and 122mm and 152mm shells, plus \"kamikaze\" drones.")
             .into_iter()

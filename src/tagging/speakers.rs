@@ -1441,6 +1441,27 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_cue_word_passes_the_first_look_up() {
+        // One rule of each kind that starts at a word (CUE_STARTS): a
+        // participle, a passive agent, a cue phrase, a weak cue, a cue verb.
+        for (text, who) in [
+            (
+                "Mayor Ann Lee opened the bridge, saying it was overdue.",
+                "Ann Lee",
+            ),
+            ("The plan was criticised by Senator Tom Reed.", "Tom Reed"),
+            (
+                "Professor Jane Hill pointed out that the data were old.",
+                "Jane Hill",
+            ),
+            ("Senator Tom Reed asked that the vote wait.", "Tom Reed"),
+            ("Senator Tom Reed warned that costs would rise.", "Tom Reed"),
+        ] {
+            assert_eq!(speakers(text), [[who]], "{text}");
+        }
+    }
+
+    #[test]
     fn cue_left_with_title_stripped() {
         let s = speakers("Deputy Health Minister Maria Lopez said the clinic would open.");
         assert_eq!(s, [["Maria Lopez"]]);
