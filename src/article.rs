@@ -430,6 +430,14 @@ fn is_heading(t: &str) -> bool {
         && t.chars().count() <= 90
         && (1..=12).contains(&word_count(t))
         && find_dateline(t).is_none()
+        && !quotes_a_question(t)
+}
+
+/// `Kirby asked: "Why now?"`: a line ending in a quoted question that
+/// something introduces is reported speech, not a question-style heading.
+fn quotes_a_question(t: &str) -> bool {
+    let body = t.trim_end_matches('"');
+    body.len() < t.len() && body.ends_with('?') && (t.contains(": \"") || t.contains(", \""))
 }
 
 #[cfg(test)]
@@ -494,6 +502,17 @@ mod tests {
     #[test]
     fn kinds() {
         assert_eq!(classify("Tension on the peninsula"), ParagraphKind::Heading);
+        assert_eq!(
+            classify("Why does the deal matter?"),
+            ParagraphKind::Heading
+        );
+        // A question someone is quoted asking is reported speech.
+        for quoted in [
+            "Senator Tom Reed asked: “Why now?”",
+            "She then asked the minister, \"Are you living in a fantasy world?\"",
+        ] {
+            assert_eq!(classify(quoted), ParagraphKind::Body, "{quoted}");
+        }
         assert_eq!(classify("Advertisement"), ParagraphKind::Boilerplate);
         assert_eq!(classify("Load More"), ParagraphKind::Boilerplate);
         assert_eq!(
