@@ -161,57 +161,56 @@ static DESIGNATOR: LazyLock<Regex> = LazyLock::new(|| {
 
 const WEAPON_MODIFIER: &str = r#"(?:ballistic|cruise|hypersonic|guided|anti-tank|anti-aircraft|anti-ship|anti-missile|surface-to-surface|surface-to-air|air-to-air|air-to-surface|air-to-ground|ship-to-ship|artillery|kamikaze|suicide|attack|mortar|cluster|nuclear|chemical|biological|fighter|stealth|multiple rocket|rocket|tank|sniper|assault|\d{2,3}mm|\d{2,3}-millimeter|\d{2,3}-millimetre)"#;
 
+/// The weapon nouns, singular and plural.
+const WEAPON_HEADS: &[&str] = &[
+    "missile",
+    "missiles",
+    "rocket",
+    "rockets",
+    "drone",
+    "drones",
+    "shell",
+    "shells",
+    "bomb",
+    "bombs",
+    "warhead",
+    "warheads",
+    "torpedo",
+    "torpedoes",
+    "grenade",
+    "grenades",
+    "launcher",
+    "launchers",
+    "howitzer",
+    "howitzers",
+    "jet",
+    "jets",
+    "bomber",
+    "bombers",
+    "interceptor",
+    "interceptors",
+    "weapon",
+    "weapons",
+    "munition",
+    "munitions",
+    "rifle",
+    "rifles",
+    "mine",
+    "mines",
+];
+
 /// Weapon nouns, searched for in the paragraphs whose words include one
 /// ([`is_weapon_head`]).
 static WEAPON_HEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:missiles?|rockets?|drones?|shells?|bombs?|warheads?|torpedo(?:es)?|grenades?|launchers?|howitzers?|jets?|bombers?|interceptors?|weapons?|munitions?|rifles?|mines?)\b"#)
+    Regex::new(&format!(r"(?i)\b(?:{})\b", WEAPON_HEADS.join("|")))
         .expect("weapon head regex is valid")
 });
 
-/// The nouns `WEAPON_HEAD` matches, as words.
-static WEAPON_HEADS_SET: LazyLock<crate::text::WordSet> = LazyLock::new(|| {
-    [
-        "missile",
-        "missiles",
-        "rocket",
-        "rockets",
-        "drone",
-        "drones",
-        "shell",
-        "shells",
-        "bomb",
-        "bombs",
-        "warhead",
-        "warheads",
-        "torpedo",
-        "torpedoes",
-        "grenade",
-        "grenades",
-        "launcher",
-        "launchers",
-        "howitzer",
-        "howitzers",
-        "jet",
-        "jets",
-        "bomber",
-        "bombers",
-        "interceptor",
-        "interceptors",
-        "weapon",
-        "weapons",
-        "munition",
-        "munitions",
-        "rifle",
-        "rifles",
-        "mine",
-        "mines",
-    ]
-    .into_iter()
-    .collect()
-});
+static WEAPON_HEADS_SET: LazyLock<crate::text::WordSet> =
+    LazyLock::new(|| WEAPON_HEADS.iter().copied().collect());
 
 /// Is this word (in lower case), or a part of it between hyphens or
-/// apostrophes ("anti-missile"), one of `WEAPON_HEAD`'s nouns? Checked on
+/// apostrophes ("anti-missile"), one of the weapon nouns? Checked on
 /// the paragraph's words first: most paragraphs have none, and then the
 /// regex (a Unicode word-boundary search that falls back to slower engines
 /// on non-ASCII text) is not run at all.
