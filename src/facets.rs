@@ -274,13 +274,30 @@ impl TopFacetsSegment {
             index
                 .optional_index
                 .rank_if_exists_batch(batch, &mut with_values, &mut ranks);
+            // Written by index, not `extend(flat_map(..))`: that pushes one
+            // value at a time and was a third of the time of "said".
             bounds.clear();
-            bounds.extend(ranks.iter().flat_map(|&r| [r, r + 1]));
+            bounds.resize(ranks.len() * 2, 0);
+            for (pair, &r) in bounds.chunks_exact_mut(2).zip(&ranks) {
+                pair[0] = r;
+                pair[1] = r + 1;
+            }
             offsets.clear();
             offsets.resize(bounds.len(), 0);
             index.start_index_column.get_vals(&bounds, &mut offsets);
+            let total: usize = offsets
+                .chunks_exact(2)
+                .map(|p| p[1].saturating_sub(p[0]) as usize)
+                .sum();
             rows.clear();
-            rows.extend(offsets.chunks_exact(2).flat_map(|p| p[0]..p[1]));
+            rows.resize(total, 0);
+            let mut at = 0;
+            for p in offsets.chunks_exact(2) {
+                for row in p[0]..p[1] {
+                    rows[at] = row;
+                    at += 1;
+                }
+            }
             values.clear();
             values.resize(rows.len(), 0);
             self.ords.values.get_vals(&rows, &mut values);
