@@ -111,11 +111,21 @@ impl Collector for TopFacets {
         })?;
         let ords = column.ords().clone();
         let reader = FacetReader::new(column);
+        let names = self.names.get(segment.segment_id(), &self.field);
         let cache_key = (segment.segment_id(), self.field.clone(), self.kinds.clone());
         let cached = RANGES.lock().ok().and_then(|m| m.get(&cache_key).cloned());
-        let ranges = match cached {
-            Some(r) => r,
-            None => {
+        let ranges = match (cached, &names) {
+            (Some(r), _) => r,
+            // Four dictionary look-ups a kind were a tenth of a rare query.
+            (None, Some(table)) => self
+                .kinds
+                .iter()
+                .map(|kind| {
+                    let (start, end) = table.kind_range(kind);
+                    (kind.clone(), start, end)
+                })
+                .collect(),
+            (None, None) => {
                 let dict = reader.facet_dict();
                 let mut ranges = Vec::new();
                 let n = reader.num_facets() as u64;
@@ -137,7 +147,7 @@ impl Collector for TopFacets {
             ords,
             max_doc: segment.max_doc(),
             docs: Vec::new(),
-            names: self.names.get(segment.segment_id(), &self.field),
+            names,
             reader,
             ranges,
             keep: if self.k == 0 { usize::MAX } else { self.k + 5 },
@@ -205,21 +215,12 @@ impl TopFacetsSegment {
                 }
             });
         } else {
-            // Every value of the segment (deleted documents' too), decoded
-            // in blocks, minus the values of every document not collected.
-            let values = &self.ords.values;
-            let total = u64::from(values.num_vals());
-            let mut block = vec![0u64; 16_384];
-            let mut start = 0u64;
-            while start < total {
-                let len = (total - start).min(block.len() as u64) as usize;
-                values.get_range(start, &mut block[..len]);
-                for &ord in &block[..len] {
-                    if let Some(c) = counts.get_mut(ord as usize) {
-                        *c += 1;
-                    }
-                }
-                start += len as u64;
+            // Every value of the segment (deleted documents' too), minus
+            // the values of every document not collected. The name table
+            // holds the segment's counts; without one they are counted.
+            match self.names.as_ref().filter(|t| t.n == counts.len() as u64) {
+                Some(table) => table.totals_into(&mut counts),
+                None => count_every_value(&self.ords.values, &mut counts),
             }
             // The gaps between collected documents (which come sorted), a
             // batch at a time.
@@ -306,6 +307,24 @@ impl TopFacetsSegment {
     }
 }
 
+/// Adds one to `counts` for every value of a column (every ordinal of a
+/// segment's facet field), decoded in blocks.
+fn count_every_value(values: &dyn tantivy::columnar::ColumnValues<u64>, counts: &mut [u32]) {
+    let total = u64::from(values.num_vals());
+    let mut block = vec![0u64; 16_384];
+    let mut start = 0u64;
+    while start < total {
+        let len = (total - start).min(block.len() as u64) as usize;
+        values.get_range(start, &mut block[..len]);
+        for &ord in &block[..len] {
+            if let Some(c) = counts.get_mut(ord as usize) {
+                *c += 1;
+            }
+        }
+        start += len as u64;
+    }
+}
+
 /// Documents looked up at a time.
 const BATCH: usize = 1024;
 
@@ -383,20 +402,58 @@ fn leaf_name(encoded: &[u8]) -> Option<String> {
 }
 
 pub const NAME_TABLE_PREFIX: &str = "newsgrep-names-";
-const NAME_TABLE_MAGIC: &[u8] = b"newsgrep-names 1\n";
+/// Version 2 added each kind's ordinal range and each value's count; a
+/// version 1 table is rewritten by the next `newsgrep index`.
+const NAME_TABLE_MAGIC: &[u8] = b"newsgrep-names 2\n";
 
 fn name_table_file(segment: SegmentId, field: &str) -> String {
     format!("{NAME_TABLE_PREFIX}{}-{field}.bin", segment.uuid_string())
 }
 
-/// A segment's facet value names by ordinal: the magic line, the number of
-/// values `n` (u64), `n + 1` offsets (u32) into the names that follow,
-/// all little-endian. Read in place from tantivy's memory map.
+/// What `newsgrep index` records of a segment's facet field, by ordinal,
+/// so that a search does not decode it from tantivy's dictionary and
+/// column: the magic line, then (little-endian) the number of values `n`
+/// (u64), `n + 1` offsets (u32) into the names, `n` counts (u32: the
+/// value's occurrences in the segment, deleted documents included), the
+/// number of kinds (u32) and for each its ordinal range (two u64) and name
+/// (u16 length, bytes), then the names. Read in place from tantivy's
+/// memory map.
 struct NameTable {
     bytes: OwnedBytes,
     n: u64,
+    /// Where the counts start.
+    totals: usize,
+    /// (kind, first ordinal, end ordinal).
+    kinds: Vec<(String, u64, u64)>,
     /// Where the names start.
     base: usize,
+}
+
+/// A little-endian reader over a table's bytes that fails instead of
+/// panicking on a short or damaged file.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
+        let b = self.bytes.get(self.at..self.at.checked_add(len)?)?;
+        self.at += len;
+        Some(b)
+    }
+
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
 }
 
 impl NameTable {
@@ -405,22 +462,46 @@ impl NameTable {
         let path = PathBuf::from(name_table_file(segment, field));
         let handle = directory.get_file_handle(&path).ok()?;
         let bytes = handle.read_bytes(0..handle.len()).ok()?;
-        let head = NAME_TABLE_MAGIC.len();
-        if bytes.as_slice().get(..head)? != NAME_TABLE_MAGIC {
+        let mut c = Cursor {
+            bytes: bytes.as_slice(),
+            at: 0,
+        };
+        if c.take(NAME_TABLE_MAGIC.len())? != NAME_TABLE_MAGIC {
             return None;
         }
-        let n = u64::from_le_bytes(bytes.as_slice().get(head..head + 8)?.try_into().ok()?);
-        let base = usize::try_from(n).ok()?.checked_add(1)?.checked_mul(4)? + head + 8;
-        let table = NameTable { bytes, n, base };
+        let n = c.u64()?;
+        let count = usize::try_from(n).ok()?;
+        c.take(count.checked_add(1)?.checked_mul(4)?)?;
+        let totals = c.at;
+        c.take(count.checked_mul(4)?)?;
+        let mut kinds = Vec::new();
+        for _ in 0..c.u32()? {
+            let (start, end) = (c.u64()?, c.u64()?);
+            let len = usize::from(c.u16()?);
+            let kind = std::str::from_utf8(c.take(len)?).ok()?.to_string();
+            kinds.push((kind, start.min(n), end.min(n).max(start.min(n))));
+        }
+        let base = c.at;
+        let table = NameTable {
+            bytes,
+            n,
+            totals,
+            kinds,
+            base,
+        };
         // A table cut short (a crash while writing) is not used.
         let end = table.offset(n)?;
         (base.checked_add(end)? == table.bytes.len()).then_some(table)
     }
 
+    fn u32_at(&self, at: usize) -> Option<u32> {
+        let b = self.bytes.as_slice().get(at..at + 4)?;
+        Some(u32::from_le_bytes(b.try_into().ok()?))
+    }
+
     fn offset(&self, i: u64) -> Option<usize> {
         let at = NAME_TABLE_MAGIC.len() + 8 + usize::try_from(i).ok()? * 4;
-        let b = self.bytes.as_slice().get(at..at + 4)?;
-        Some(u32::from_le_bytes(b.try_into().ok()?) as usize)
+        self.u32_at(at).map(|o| o as usize)
     }
 
     fn name(&self, ord: u64) -> Option<&str> {
@@ -435,47 +516,104 @@ impl NameTable {
         std::str::from_utf8(b).ok().filter(|s| !s.is_empty())
     }
 
-    fn to_bytes(names: &[Option<String>]) -> Option<Vec<u8>> {
-        let total: usize = names.iter().flatten().map(String::len).sum();
+    /// The ordinals of `kind`'s values: empty when the segment has none.
+    fn kind_range(&self, kind: &str) -> (u64, u64) {
+        self.kinds
+            .iter()
+            .find(|(k, _, _)| k == kind)
+            .map_or((0, 0), |&(_, start, end)| (start, end))
+    }
+
+    /// Sets `counts` (one per ordinal) to every value's count in the segment.
+    fn totals_into(&self, counts: &mut [u32]) {
+        let Some(raw) = self
+            .bytes
+            .as_slice()
+            .get(self.totals..self.totals + counts.len() * 4)
+        else {
+            return;
+        };
+        for (c, b) in counts.iter_mut().zip(raw.chunks_exact(4)) {
+            *c = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        }
+    }
+
+    /// The table's bytes for `values` (name, if it has one, and count, by
+    /// ordinal) and `kinds` ((kind, start, end) ordinal ranges).
+    fn to_bytes(values: &[(Option<String>, u32)], kinds: &[(String, u64, u64)]) -> Option<Vec<u8>> {
+        let total: usize = values
+            .iter()
+            .filter_map(|v| v.0.as_ref())
+            .map(String::len)
+            .sum();
         u32::try_from(total).ok()?;
         let mut out = NAME_TABLE_MAGIC.to_vec();
-        out.extend((names.len() as u64).to_le_bytes());
+        out.extend((values.len() as u64).to_le_bytes());
         let mut at = 0u32;
         out.extend(at.to_le_bytes());
-        for name in names {
+        for (name, _) in values {
             at += name.as_deref().map_or(0, str::len) as u32;
             out.extend(at.to_le_bytes());
         }
-        for name in names.iter().flatten() {
+        for (_, count) in values {
+            out.extend(count.to_le_bytes());
+        }
+        out.extend(u32::try_from(kinds.len()).ok()?.to_le_bytes());
+        for (kind, start, end) in kinds {
+            out.extend(start.to_le_bytes());
+            out.extend(end.to_le_bytes());
+            out.extend(u16::try_from(kind.len()).ok()?.to_le_bytes());
+            out.extend(kind.as_bytes());
+        }
+        for name in values.iter().filter_map(|v| v.0.as_ref()) {
             out.extend(name.as_bytes());
         }
         Some(out)
     }
 }
 
-/// Writes the name tables the segments of `searcher` lack, for `fields`,
-/// and removes those of segments gone (merged or deleted). Each table is
-/// written whole under a temporary name and renamed, so a search never
-/// sees half of one.
+/// The kind part of an encoded facet value ("person\0John Kirby").
+fn kind_of(encoded: &[u8]) -> Option<&[u8]> {
+    let end = encoded.iter().position(|&b| b == 0)?;
+    Some(&encoded[..end])
+}
+
+/// Writes the name tables the segments of `searcher` lack (or have in an
+/// older version), for `fields`, and removes those of segments gone
+/// (merged or deleted). Each table is written whole under a temporary name
+/// and renamed, so a search never sees half of one.
 pub fn write_name_tables(searcher: &Searcher, dir: &Path, fields: &[&str]) -> Result<()> {
+    let tables = NameTables::open(dir);
     let mut keep = Vec::new();
     for segment in searcher.segment_readers() {
         for &field in fields {
             let file = name_table_file(segment.segment_id(), field);
             let path = dir.join(&file);
-            if path.is_file() {
+            if tables.get(segment.segment_id(), field).is_some() {
                 keep.push(file);
                 continue;
             }
             let Some(column) = segment.fast_fields().str(field)? else {
                 continue;
             };
-            let mut names = Vec::with_capacity(column.num_terms());
+            let mut counts = vec![0u32; column.num_terms()];
+            count_every_value(&*column.ords().values, &mut counts);
+            let mut values = Vec::with_capacity(column.num_terms());
+            let mut kinds: Vec<(String, u64, u64)> = Vec::new();
             let mut stream = column.dictionary().stream()?;
             while stream.advance() {
-                names.push(leaf_name(stream.key()));
+                let ord = values.len() as u64;
+                // The dictionary is sorted, so each kind's values are one run.
+                if let Some(kind) = kind_of(stream.key()) {
+                    match kinds.last_mut() {
+                        Some((k, _, end)) if k.as_bytes() == kind => *end = ord + 1,
+                        _ => kinds.push((String::from_utf8_lossy(kind).into_owned(), ord, ord + 1)),
+                    }
+                }
+                let count = counts.get(ord as usize).copied().unwrap_or(0);
+                values.push((leaf_name(stream.key()), count));
             }
-            let Some(bytes) = NameTable::to_bytes(&names) else {
+            let Some(bytes) = NameTable::to_bytes(&values, &kinds) else {
                 continue; // over 4 GB of names: the dictionary will do
             };
             let tmp = dir.join(format!("{file}.tmp"));
@@ -511,6 +649,7 @@ mod tests {
         for names in [
             vec!["/person/John Kirby", "/place/Kyiv"],
             vec!["/person/Zoë Ångström", "/org/NATO"],
+            vec!["/person/John Kirby", "/place/Kyiv"],
         ] {
             let mut d = doc!();
             for n in names {
@@ -539,6 +678,53 @@ mod tests {
         }
         assert_eq!(ord, 4);
         assert_eq!(table.name(ord), None);
+
+        // Kind ranges as the dictionary gives them; a kind absent is empty.
+        let dict = column.dictionary();
+        for kind in ["org", "person", "place"] {
+            let start = ord_or_next(dict, format!("{kind}\u{0}").as_bytes()).expect("ord");
+            let end = ord_or_next(dict, format!("{kind}\u{1}").as_bytes()).expect("ord");
+            assert_eq!(table.kind_range(kind), (start, end.min(4)), "{kind}");
+        }
+        let (start, end) = table.kind_range("weapon");
+        assert_eq!(start, end);
+        // Counts as a pass over the column gives them: Kirby and Kyiv twice.
+        let mut counted = vec![0u32; 4];
+        count_every_value(&*column.ords().values, &mut counted);
+        let mut recorded = vec![0u32; 4];
+        table.totals_into(&mut recorded);
+        assert_eq!(recorded, counted);
+        assert_eq!(recorded.iter().sum::<u32>(), 6);
+
+        // The top facets of every document are the same with the table and
+        // with the dictionary alone (the bulk pass counts them then).
+        let all = |names: &NameTables| {
+            let top = TopFacets::new(names, "entity", &["person", "place", "org", "weapon"], 10);
+            searcher
+                .search(&tantivy::query::AllQuery, &top)
+                .expect("search")
+        };
+        let with_table = all(&tables);
+        assert_eq!(
+            with_table,
+            all(&NameTables::default()),
+            "table and dictionary disagree"
+        );
+        assert!(with_table.contains(&("person".into(), "John Kirby".into(), 2)));
+
+        // A table of the first version is not used, and is written anew.
+        let file = dir
+            .path()
+            .join(name_table_file(segment.segment_id(), "entity"));
+        let v2 = std::fs::read(&file).expect("read");
+        let mut v1 = b"newsgrep-names 1\n".to_vec();
+        v1.extend(&v2[NAME_TABLE_MAGIC.len()..]);
+        std::fs::write(&file, v1).expect("old table");
+        assert!(NameTables::open(dir.path())
+            .get(segment.segment_id(), "entity")
+            .is_none());
+        write_name_tables(&searcher, dir.path(), &["entity"]).expect("rewrite");
+        assert_eq!(std::fs::read(&file).expect("read"), v2);
 
         // A table cut short is not used; a segment gone takes its table.
         let file = dir
