@@ -8,8 +8,9 @@
 //! counts when the segment is done, the cheapest way for the hits' number:
 //! a few hits' ordinals are sorted and counted in runs (no array of every
 //! ordinal to zero and scan); more are counted in that array; and when most
-//! documents match ("the"), every value of the segment is counted in one
-//! bulk pass and the documents that did not match are taken away.
+//! documents match ("the"), the counts start from every value's count in
+//! the segment (recorded in its name table, or else counted in one bulk
+//! pass) and the documents that did not match are taken away.
 //!
 //! Names come from a name table `newsgrep index` writes beside each
 //! segment (ordinal → name, two reads a name), not from tantivy's facet
@@ -495,14 +496,10 @@ impl NameTable {
         (base.checked_add(end)? == table.bytes.len()).then_some(table)
     }
 
-    fn u32_at(&self, at: usize) -> Option<u32> {
-        let b = self.bytes.as_slice().get(at..at + 4)?;
-        Some(u32::from_le_bytes(b.try_into().ok()?))
-    }
-
     fn offset(&self, i: u64) -> Option<usize> {
         let at = NAME_TABLE_MAGIC.len() + 8 + usize::try_from(i).ok()? * 4;
-        self.u32_at(at).map(|o| o as usize)
+        let b = self.bytes.as_slice().get(at..at + 4)?;
+        Some(u32::from_le_bytes(b.try_into().ok()?) as usize)
     }
 
     fn name(&self, ord: u64) -> Option<&str> {
