@@ -337,6 +337,11 @@ impl SegmentCollector for TopFacetsSegment {
         self.docs.push(doc);
     }
 
+    /// Unscored passes hand over documents a block at a time.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.docs.extend_from_slice(docs);
+    }
+
     fn harvest(mut self) -> Counts {
         let present = self.present();
         // The top values of each kind: (kind, count, ordinal), in output order.

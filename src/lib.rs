@@ -17,6 +17,7 @@ pub mod facets;
 pub mod gazetteer;
 pub mod index;
 pub mod kindfilter;
+pub mod ranked;
 pub mod render;
 pub mod search;
 pub mod snippet;

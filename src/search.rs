@@ -19,6 +19,7 @@ use crate::article::ParagraphKind;
 use crate::error::{Error, Result};
 use crate::index::{Fields, Payload};
 use crate::kindfilter::WithoutTerms;
+use crate::ranked;
 use crate::tagging::{EntityKind, QuoteType};
 use crate::textstore::{ArticleText, TextSource};
 use crate::tokenizer;
@@ -726,8 +727,11 @@ fn find<'a>(
     let title_query = parse(index, fields.title, query_text).ok();
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
-    if let Some(t) = title_query {
-        clauses.push((Occur::Should, Box::new(BoostQuery::new(t, TITLE_BOOST))));
+    if let Some(t) = &title_query {
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(t.box_clone(), TITLE_BOOST)),
+        ));
     }
 
     // Every known name, for resolving filters: only when there are filters.
@@ -852,8 +856,44 @@ fn find<'a>(
     } else {
         req.limit
     };
-    let (total, top, speaker_counts, entity_counts) = match req.sort {
-        Sort::Relevance => collect(
+    // A query of plain words, nothing else to match: its best hits come
+    // from block-max WAND over its terms (see crate::ranked), the count and
+    // facets from a pass that scores nothing.
+    let words_only = req.filters.is_empty()
+        && !req.quotes_only
+        && req.sources.is_empty()
+        && req.since.is_none()
+        && req.until.is_none()
+        && !matches!(req.kinds, KindFilter::Only(k) if k != ParagraphKind::Body);
+    let plain = match (&title_query, words_only && limit <= ranked::MAX_HITS) {
+        (_, false) => None,
+        (None, true) => ranked::plain_terms(&*text_query).map(|t| (t, Vec::new())),
+        (Some(title), true) => ranked::plain_terms(&*text_query).zip(ranked::plain_terms(&**title)),
+    };
+    let (total, top, speaker_counts, entity_counts) = match (req.sort, plain) {
+        (Sort::Relevance, Some((text_terms, title_terms))) => {
+            let (total, sc, ec) = collect(
+                searcher,
+                &*query,
+                &(Count, speaker_facets, entity_facets),
+                &*text_query,
+            )?;
+            let top = if total == 0 {
+                Vec::new()
+            } else {
+                let best = ranked::RankedByTerms::new(
+                    searcher,
+                    &*query,
+                    text_terms,
+                    title_terms,
+                    TITLE_BOOST,
+                    limit,
+                )?;
+                collect(searcher, best.union(), &best, &*text_query)?
+            };
+            (total, top, sc, ec)
+        }
+        (Sort::Relevance, None) => collect(
             searcher,
             &*query,
             &(
@@ -864,7 +904,7 @@ fn find<'a>(
             ),
             &*text_query,
         )?,
-        Sort::Date => {
+        (Sort::Date, _) => {
             let (total, top, sc, ec) = collect(
                 searcher,
                 &*query,
