@@ -224,8 +224,16 @@ impl TopFacetsSegment {
                 Some(table) => table.totals_into(&mut counts),
                 None => count_every_value(&self.ords.values, &mut counts),
             }
-            // The gaps between collected documents (which come sorted), a
-            // batch at a time.
+            // The documents not collected, a batch at a time: the clear
+            // bits of a bit set of the collected. Walking the gaps between
+            // collected documents instead branched unpredictably at each
+            // (a fifth of the time of "the").
+            let mut collected = vec![0u64; (self.max_doc as usize).div_ceil(64)];
+            for &doc in &self.docs {
+                if let Some(word) = collected.get_mut((doc / 64) as usize) {
+                    *word |= 1 << (doc % 64);
+                }
+            }
             let mut uncollected: Vec<DocId> = Vec::with_capacity(BATCH);
             let mut take_away = |docs: &[DocId]| {
                 self.each_value(docs, |ord| {
@@ -234,16 +242,21 @@ impl TopFacetsSegment {
                     }
                 })
             };
-            let mut next = 0;
-            for &doc in self.docs.iter().chain(std::iter::once(&self.max_doc)) {
-                for unmatched in next..doc {
-                    uncollected.push(unmatched);
+            for (at, &word) in collected.iter().enumerate() {
+                let first = at as DocId * 64;
+                let mut missing = !word;
+                // No documents past max_doc in the last word.
+                if self.max_doc - first < 64 {
+                    missing &= (1u64 << (self.max_doc - first)) - 1;
+                }
+                while missing != 0 {
+                    uncollected.push(first + missing.trailing_zeros());
+                    missing &= missing - 1;
                     if uncollected.len() == BATCH {
                         take_away(&uncollected);
                         uncollected.clear();
                     }
                 }
-                next = doc + 1;
             }
             take_away(&uncollected);
         }
@@ -639,6 +652,93 @@ mod tests {
     use super::*;
     use tantivy::schema::{FacetOptions, Schema};
     use tantivy::{doc, Index};
+
+    /// Each way of counting (few hits listed, some counted, most taken
+    /// away from the segment's totals) gives the counts of a plain pass,
+    /// handed documents one by one or a block at a time.
+    #[test]
+    fn counts_are_exact_for_few_some_and_most_hits() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut schema = Schema::builder();
+        let entity = schema.add_facet_field("entity", FacetOptions::default());
+        let word = schema.add_text_field("w", tantivy::schema::STRING);
+        let index = Index::create_in_dir(dir.path(), schema.build()).expect("index");
+        let mut writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        // 3,001 documents: the last bit-set word is partly past the end.
+        let n = 3001u32;
+        let words_of = |i: u32| {
+            let mut w = vec!["all"];
+            if !i.is_multiple_of(5) {
+                w.push("most");
+            }
+            if i.is_multiple_of(3) {
+                w.push("some");
+            }
+            if i.is_multiple_of(100) {
+                w.push("few");
+            }
+            w
+        };
+        let facets_of = |i: u32| {
+            let mut f = Vec::new();
+            if !i.is_multiple_of(3) {
+                f.push(format!("/person/P{}", i % 7));
+            }
+            if i.is_multiple_of(2) {
+                f.push(format!("/place/L{}", i % 11));
+            }
+            f
+        };
+        for i in 0..n {
+            let mut d = doc!();
+            for w in words_of(i) {
+                d.add_text(word, w);
+            }
+            for f in facets_of(i) {
+                d.add_facet(entity, Facet::from(f.as_str()));
+            }
+            writer.add_document(d).expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        write_name_tables(&searcher, dir.path(), &["entity"]).expect("write");
+        let tables = NameTables::open(dir.path());
+        for w in ["all", "most", "some", "few"] {
+            let mut expected: Vec<(String, String, u64)> = Vec::new();
+            for i in (0..n).filter(|&i| words_of(i).contains(&w)) {
+                for f in facets_of(i) {
+                    let mut parts = f.trim_start_matches('/').splitn(2, '/');
+                    let (kind, name) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                    match expected.iter_mut().find(|(k, v, _)| k == kind && v == name) {
+                        Some(e) => e.2 += 1,
+                        None => expected.push((kind.into(), name.into(), 1)),
+                    }
+                }
+            }
+            expected.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+            let query = tantivy::query::TermQuery::new(
+                tantivy::Term::from_field_text(word, w),
+                tantivy::schema::IndexRecordOption::Basic,
+            );
+            let top = || TopFacets::new(&tables, "entity", &["person", "place"], 0);
+            let (_, blocks) = searcher
+                .search(&query, &(tantivy::collector::Count, top()))
+                .expect("search");
+            let (_, one_by_one) = searcher
+                .search(
+                    &query,
+                    &(
+                        tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+                        top(),
+                    ),
+                )
+                .expect("search");
+            assert_eq!(blocks, expected, "{w}");
+            assert_eq!(one_by_one, expected, "{w}");
+        }
+    }
 
     #[test]
     fn name_tables_give_the_dictionarys_names_and_go_with_their_segment() {
