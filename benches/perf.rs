@@ -397,7 +397,7 @@ fn main() {
     ));
     if rg {
         sec.procs.push_line(format!(
-            "`rg -c -i -F` over the same JSON lines, same queries, measured the same way: {:.2} s in all against newsgrep's {:.2} s: newsgrep **{:.0}×** faster.\n",
+            "`rg -c -i -F` over the same JSON lines, same queries, measured the same way: {:.2} s in all against newsgrep's {:.3} s: newsgrep **{:.1}×** faster.\n",
             rg_total,
             newsgrep_total,
             rg_total / newsgrep_total
