@@ -856,9 +856,11 @@ fn find<'a>(
     } else {
         req.limit
     };
-    // A query of plain words, nothing else to match: its best hits come
-    // from block-max WAND over its terms (see crate::ranked), the count and
-    // facets from a pass that scores nothing.
+    // A query of plain words and nothing else: its best hits come from
+    // block-max WAND over its terms (see crate::ranked), the count and
+    // facets from a pass that scores nothing. Filters and `--kind heading`
+    // are clauses whose own scores add to a hit's, so they take the
+    // exhaustive path; leaving headings out adds nothing.
     let words_only = req.filters.is_empty()
         && !req.quotes_only
         && req.sources.is_empty()
