@@ -39,6 +39,11 @@ pub enum Found {
 /// `--version` print in full and exit 0.
 pub fn main() -> ExitCode {
     use clap::Parser;
+    if let Some(args) = search_args_alone() {
+        return run(Cli {
+            command: Command::Search(args),
+        });
+    }
     match Cli::try_parse() {
         Ok(cli) => run(cli),
         Err(e) => {
@@ -63,6 +68,28 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `newsgrep search ...`, the command run most often, parsed with the
+/// search command's arguments alone: building every command's arguments
+/// first took 0.15 ms of a 1.3 ms search that finds nothing. `None` for
+/// any other command, and for anything this parse does not accept (help,
+/// version, errors), which the whole parser then answers as always.
+fn search_args_alone() -> Option<crate::cli::SearchArgs> {
+    search_args_from(std::env::args_os().skip(1))
+}
+
+fn search_args_from(
+    mut args: impl Iterator<Item = std::ffi::OsString>,
+) -> Option<crate::cli::SearchArgs> {
+    use clap::{Args, FromArgMatches};
+    if args.next()? != "search" {
+        return None;
+    }
+    let command =
+        crate::cli::SearchArgs::augment_args(clap::Command::new("search")).no_binary_name(true);
+    let matches = command.try_get_matches_from(args).ok()?;
+    crate::cli::SearchArgs::from_arg_matches(&matches).ok()
 }
 
 /// clap's error ("error: ...", details, "tip: ...", usage) as one line.
@@ -557,4 +584,68 @@ fn run_show(args: &ShowArgs) -> anyhow::Result<Found> {
     }
     out.flush()?;
     Ok(Found::Yes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// Whatever the search-only parse accepts, the whole parser reads the
+    /// same way; what it refuses is left to the whole parser.
+    #[test]
+    fn search_args_alone_read_as_the_whole_parser_reads_them() {
+        let accepted: &[&[&str]] = &[
+            &["search", "Shahed-136"],
+            &[
+                "search",
+                "shells",
+                "--speaker",
+                "kirby",
+                "--quotes",
+                "--json",
+            ],
+            &["search", "-C", "2", "--limit", "0", "--kind", "all", "x"],
+            &[
+                "search",
+                "--sort",
+                "date",
+                "--since",
+                "2017-01-01",
+                "missiles",
+                "--place",
+                "iran",
+            ],
+            &["search", "--", "-x"],
+            &[
+                "search", "nato", "--corpus", "c", "--index", "i", "--color", "never", "--jsonl",
+            ],
+        ];
+        for args in accepted {
+            let os = || args.iter().map(std::ffi::OsString::from);
+            let alone = search_args_from(os()).unwrap_or_else(|| panic!("refused: {args:?}"));
+            let whole = Cli::try_parse_from(std::iter::once("newsgrep".into()).chain(os()))
+                .expect("the whole parser accepts it too");
+            let Command::Search(whole) = whole.command else {
+                panic!("not a search: {args:?}");
+            };
+            assert_eq!(format!("{alone:?}"), format!("{whole:?}"), "{args:?}");
+        }
+        let refused: &[&[&str]] = &[
+            &["search"],
+            &["search", "--help"],
+            &["search", "--version"],
+            &["search", "x", "--limit", "lots"],
+            &["search", "x", "--no-such-flag"],
+            &["sea", "x"],
+            &["index"],
+            &[],
+        ];
+        for args in refused {
+            assert!(
+                search_args_from(args.iter().map(std::ffi::OsString::from)).is_none(),
+                "{args:?}"
+            );
+        }
+    }
 }
