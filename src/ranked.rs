@@ -52,9 +52,10 @@ pub fn plain_terms(query: &dyn Query) -> Option<Vec<Term>> {
 
 /// Collects the best `k` hits of `exact`, a search whose score is the sum
 /// of the scores of `text` terms and of `title` terms boosted by
-/// `title_boost`; run it with [`RankedByTerms::union`] as the query.
+/// `title_boost`. It walks its own union of those terms: the query it is
+/// run with is not used.
 pub struct RankedByTerms {
-    union: BooleanQuery,
+    union: Box<dyn Weight>,
     exact: Box<dyn Weight>,
     k: usize,
 }
@@ -77,16 +78,28 @@ impl RankedByTerms {
             let boosted: Box<dyn Query> = Box::new(BoostQuery::new(term(t), title_boost));
             (Occur::Should, boosted)
         }));
+        let scoring = || EnableScoring::enabled_from_searcher(searcher);
         Ok(RankedByTerms {
-            union: BooleanQuery::new(union),
-            exact: exact.weight(EnableScoring::enabled_from_searcher(searcher))?,
+            union: BooleanQuery::new(union).weight(scoring())?,
+            exact: exact.weight(scoring())?,
             k,
         })
     }
 
-    /// The query to collect with.
-    pub fn union(&self) -> &dyn Query {
-        &self.union
+    /// One segment's best hits: the union's terms walked with block-max
+    /// WAND (`for_each_pruning`), told the lowest score still worth
+    /// offering.
+    fn collect_best(
+        &self,
+        ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+        let mut segment = self.for_segment(ord, reader)?;
+        self.union
+            .for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                segment.offer(doc, score)
+            })?;
+        Ok(segment.harvest())
     }
 }
 
@@ -108,19 +121,13 @@ impl Collector for RankedByTerms {
         true
     }
 
-    /// The union's terms are walked with block-max WAND
-    /// (`for_each_pruning`), told the lowest score still worth offering.
     fn collect_segment(
         &self,
-        weight: &dyn Weight,
+        _weight: &dyn Weight,
         ord: u32,
         reader: &SegmentReader,
     ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-        let mut segment = self.for_segment(ord, reader)?;
-        weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-            segment.offer(doc, score)
-        })?;
-        Ok(segment.harvest())
+        self.collect_best(ord, reader)
     }
 
     fn merge_fruits(
@@ -132,6 +139,55 @@ impl Collector for RankedByTerms {
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         all.truncate(self.k);
         Ok(all)
+    }
+}
+
+/// `other` (counts, facets: anything collected from the query's weight)
+/// and the best hits, one segment at a time in one pass over the
+/// segments: on two cores each pass hands every thread its share and waits
+/// for them, and a second pass for the hits alone cost ~0.1 ms more than
+/// the work it did.
+pub struct AlongWith<C> {
+    pub other: C,
+    pub ranked: RankedByTerms,
+}
+
+impl<C: Collector> Collector for AlongWith<C> {
+    type Fruit = (C::Fruit, Vec<(Score, DocAddress)>);
+    type Child = (C::Child, RankedSegment);
+
+    fn for_segment(&self, ord: u32, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok((
+            self.other.for_segment(ord, reader)?,
+            self.ranked.for_segment(ord, reader)?,
+        ))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.other.requires_scoring()
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<<Self::Child as SegmentCollector>::Fruit> {
+        Ok((
+            self.other.collect_segment(weight, ord, reader)?,
+            self.ranked.collect_best(ord, reader)?,
+        ))
+    }
+
+    fn merge_fruits(
+        &self,
+        segments: Vec<<Self::Child as SegmentCollector>::Fruit>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let (others, best): (Vec<_>, Vec<_>) = segments.into_iter().unzip();
+        Ok((
+            self.other.merge_fruits(others)?,
+            self.ranked.merge_fruits(best)?,
+        ))
     }
 }
 
@@ -292,8 +348,17 @@ mod tests {
                     k,
                 )
                 .unwrap();
-                let found = searcher.search(ranked.union(), &ranked).unwrap();
+                let found = searcher.search(&exact, &ranked).unwrap();
                 assert_eq!(found, expected, "{words:?} k={k}");
+                // Along with a count from the query's own weight.
+                let along = AlongWith {
+                    other: tantivy::collector::Count,
+                    ranked,
+                };
+                let (count, found) = searcher.search(&exact, &along).unwrap();
+                assert_eq!(found, expected, "{words:?} k={k}, along");
+                let all = searcher.search(&exact, &tantivy::collector::Count).unwrap();
+                assert_eq!(count, all, "{words:?}");
             }
         }
         let one = TermQuery::new(

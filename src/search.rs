@@ -874,25 +874,18 @@ fn find<'a>(
     };
     let (total, top, speaker_counts, entity_counts) = match (req.sort, plain) {
         (Sort::Relevance, Some((text_terms, title_terms))) => {
-            let (total, sc, ec) = collect(
-                searcher,
-                &*query,
-                &(Count, speaker_facets, entity_facets),
-                &*text_query,
-            )?;
-            let top = if total == 0 {
-                Vec::new()
-            } else {
-                let best = ranked::RankedByTerms::new(
+            let best = ranked::AlongWith {
+                other: (Count, speaker_facets, entity_facets),
+                ranked: ranked::RankedByTerms::new(
                     searcher,
                     &*query,
                     text_terms,
                     title_terms,
                     TITLE_BOOST,
                     limit,
-                )?;
-                collect(searcher, best.union(), &best, &*text_query)?
+                )?,
             };
+            let ((total, sc, ec), top) = collect(searcher, &*query, &best, &*text_query)?;
             (total, top, sc, ec)
         }
         (Sort::Relevance, None) => collect(
