@@ -7,7 +7,7 @@
 //! hit took half the time of counting the hits with the speaker facet
 //! (4.8 of 9.9 ms on one thread). Here a segment's first hits are checked
 //! with the same seeks (a rare word stays as cheap as before), and past
-//! [`SEEKS_BEFORE_BITS`] hits the excluded paragraphs are read once into a
+//! `SEEKS_BEFORE_BITS` hits the excluded paragraphs are read once into a
 //! bit set.
 
 use std::sync::Arc;
@@ -166,7 +166,7 @@ mod tests {
     use tantivy::schema::{Schema, STRING};
     use tantivy::{doc, Index, IndexWriter};
 
-    /// Over a segment with more hits than [`SEEKS_BEFORE_BITS`] (so both
+    /// Over a segment with more hits than `SEEKS_BEFORE_BITS` (so both
     /// the seeks and the bit set answer), the same documents as tantivy's
     /// own `MustNot` clauses.
     #[test]

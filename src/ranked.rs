@@ -5,15 +5,15 @@
 //! terms' BM25 scores. Asked as one union of those terms, tantivy's
 //! block-max WAND skips the blocks of postings that cannot reach the best
 //! so far: the best ten of the 694,000 hits of `the` come from a few
-//! thousand looked at. The count and the facets are counted in their own
-//! pass, which scores nothing.
+//! thousand looked at. The count and the facets come from the search's own
+//! query unscored, segment by segment in the same pass ([`AlongWith`]).
 //!
 //! The union is not quite the search: a paragraph that matches only in the
 //! title is no hit, headings and boilerplate are left out, and the union
 //! adds the same scores in another order (the last bit of a score can
 //! differ). So every paragraph the union offers is looked up with the
 //! search's own query, which says whether it is a hit and gives its score;
-//! the union's threshold is lowered by [`SLACK`] to allow for the order.
+//! the union's threshold is lowered by `SLACK` to allow for the order.
 //! The hits, their order and their scores are the exhaustive search's.
 
 use tantivy::collector::{Collector, SegmentCollector};
