@@ -125,7 +125,7 @@ pub struct TaggedArticle {
 }
 
 /// A paragraph prepared once for all taggers; it borrows the paragraph's
-/// `Texts`.
+/// [`Texts`].
 pub struct Prepared<'a> {
     pub kind: ParagraphKind,
     pub folded: &'a str,
