@@ -4,8 +4,9 @@
 //! into its text before ranking; on a query that matches most of the corpus
 //! ("said") that is a hundred thousand dictionary look-ups. This collector
 //! counts ordinals and looks up only the values it keeps: the top `k` of
-//! each kind ("person", "org", ...). It records the matching documents and
-//! counts when the segment is done, the cheapest way for the hits' number:
+//! each kind ("person", "org", ...). It records the matching documents (a
+//! list, then a bit set once a list would be larger) and counts when the
+//! segment is done, the cheapest way for the hits' number:
 //! a few hits' ordinals are sorted and counted in runs (no array of every
 //! ordinal to zero and scan); more are counted in that array; and when most
 //! documents match ("the"), the counts start from every value's count in
@@ -89,8 +90,8 @@ pub struct TopFacetsSegment {
     /// The facet ordinals of every document, for the bulk pass.
     ords: tantivy::columnar::Column<u64>,
     max_doc: DocId,
-    /// Matching documents, in the order collected (ascending).
-    docs: Vec<DocId>,
+    /// Matching documents.
+    hits: Hits,
     /// The segment's name table, if it has one.
     names: Option<NameTable>,
     /// Ordinal range of each kind in this segment's dictionary.
@@ -148,7 +149,7 @@ impl Collector for TopFacets {
         Ok(TopFacetsSegment {
             ords,
             max_doc: segment.max_doc(),
-            docs: Vec::new(),
+            hits: Hits::Listed(Vec::new()),
             names,
             reader,
             ranges,
@@ -193,72 +194,57 @@ const LISTED_DOCS: usize = 1024;
 impl TopFacetsSegment {
     /// (ordinal, count) of every value among the hits, in ordinal order.
     fn present(&mut self) -> Vec<(u64, u32)> {
-        if !self.docs.is_sorted() {
-            self.docs.sort_unstable();
-        }
-        if self.docs.len() <= LISTED_DOCS {
-            let mut ords: Vec<u64> = Vec::new();
-            self.each_value(&self.docs, |ord| ords.push(ord));
-            ords.sort_unstable();
-            let mut runs: Vec<(u64, u32)> = Vec::new();
-            for ord in ords {
-                match runs.last_mut() {
-                    Some((o, c)) if *o == ord => *c += 1,
-                    _ => runs.push((ord, 1)),
-                }
+        let mut hits = std::mem::replace(&mut self.hits, Hits::Listed(Vec::new()));
+        if let Hits::Listed(docs) = &mut hits {
+            if !docs.is_sorted() {
+                docs.sort_unstable();
             }
-            return runs;
+            if docs.len() <= LISTED_DOCS {
+                let mut ords: Vec<u64> = Vec::new();
+                self.each_value(docs, |ord| ords.push(ord));
+                ords.sort_unstable();
+                let mut runs: Vec<(u64, u32)> = Vec::new();
+                for ord in ords {
+                    match runs.last_mut() {
+                        Some((o, c)) if *o == ord => *c += 1,
+                        _ => runs.push((ord, 1)),
+                    }
+                }
+                return runs;
+            }
         }
         let mut counts = vec![0u32; self.reader.num_facets()];
-        if self.docs.len() <= self.max_doc as usize / 2 {
-            self.each_value(&self.docs, |ord| {
-                if let Some(c) = counts.get_mut(ord as usize) {
-                    *c += 1;
-                }
-            });
-        } else {
-            // Every value of the segment (deleted documents' too), minus
-            // the values of every document not collected. The name table
-            // holds the segment's counts; without one they are counted.
-            match self.names.as_ref().filter(|t| t.n == counts.len() as u64) {
-                Some(table) => table.totals_into(&mut counts),
-                None => count_every_value(&self.ords.values, &mut counts),
+        let mut add = |ord: u64| {
+            if let Some(c) = counts.get_mut(ord as usize) {
+                *c += 1;
             }
-            // The documents not collected, a batch at a time: the clear
-            // bits of a bit set of the collected. Walking the gaps between
-            // collected documents instead branched unpredictably at each
-            // (a fifth of the time of "the").
-            let mut collected = vec![0u64; (self.max_doc as usize).div_ceil(64)];
-            for &doc in &self.docs {
-                if let Some(word) = collected.get_mut((doc / 64) as usize) {
-                    *word |= 1 << (doc % 64);
-                }
+        };
+        match hits {
+            Hits::Listed(docs) => self.each_value(&docs, add),
+            Hits::Bits { words, count } if count <= self.max_doc as usize / 2 => {
+                each_doc(&words, false, self.max_doc, |batch| {
+                    self.each_value(batch, &mut add)
+                });
             }
-            let mut uncollected: Vec<DocId> = Vec::with_capacity(BATCH);
-            let mut take_away = |docs: &[DocId]| {
-                self.each_value(docs, |ord| {
-                    if let Some(c) = counts.get_mut(ord as usize) {
-                        *c = c.saturating_sub(1);
-                    }
-                })
-            };
-            for (at, &word) in collected.iter().enumerate() {
-                let first = at as DocId * 64;
-                let mut missing = !word;
-                // No documents past max_doc in the last word.
-                if self.max_doc - first < 64 {
-                    missing &= (1u64 << (self.max_doc - first)) - 1;
+            Hits::Bits { words, .. } => {
+                // Every value of the segment (deleted documents' too), minus
+                // the values of every document not collected. The name table
+                // holds the segment's counts; without one they are counted.
+                match self.names.as_ref().filter(|t| t.n == counts.len() as u64) {
+                    Some(table) => table.totals_into(&mut counts),
+                    None => count_every_value(&self.ords.values, &mut counts),
                 }
-                while missing != 0 {
-                    uncollected.push(first + missing.trailing_zeros());
-                    missing &= missing - 1;
-                    if uncollected.len() == BATCH {
-                        take_away(&uncollected);
-                        uncollected.clear();
-                    }
-                }
+                // The clear bits: walking the gaps between collected
+                // documents instead branched unpredictably at each (a fifth
+                // of the time of "the").
+                each_doc(&words, true, self.max_doc, |batch| {
+                    self.each_value(batch, |ord| {
+                        if let Some(c) = counts.get_mut(ord as usize) {
+                            *c = c.saturating_sub(1);
+                        }
+                    })
+                });
             }
-            take_away(&uncollected);
         }
         counts
             .iter()
@@ -343,16 +329,79 @@ fn count_every_value(values: &dyn tantivy::columnar::ColumnValues<u64>, counts: 
 /// Documents looked up at a time.
 const BATCH: usize = 1024;
 
+/// A segment's hits: listed while few, then a bit a document, once a list
+/// would take more memory than the bits (a 32nd of the segment). Listing
+/// every hit of "the" grew a vector of 1.5 MB per facet field and
+/// segment, half of that search's 3,000 page faults.
+enum Hits {
+    Listed(Vec<DocId>),
+    Bits { words: Vec<u64>, count: usize },
+}
+
+impl Hits {
+    fn add(&mut self, docs: &[DocId], max_doc: DocId) {
+        let set = |words: &mut [u64], docs: &[DocId]| {
+            for &doc in docs {
+                if let Some(word) = words.get_mut((doc / 64) as usize) {
+                    *word |= 1 << (doc % 64);
+                }
+            }
+        };
+        match self {
+            Hits::Listed(list) => {
+                list.extend_from_slice(docs);
+                if list.len() > (max_doc as usize / 32).max(LISTED_DOCS) {
+                    let mut words = vec![0u64; (max_doc as usize).div_ceil(64)];
+                    set(&mut words, list);
+                    *self = Hits::Bits {
+                        words,
+                        count: list.len(),
+                    };
+                }
+            }
+            Hits::Bits { words, count } => {
+                set(words, docs);
+                *count += docs.len();
+            }
+        }
+    }
+}
+
+/// Calls `f` with the documents below `max_doc` whose bit in `words` is set
+/// (or, with `clear`, not set), ascending, a batch at a time.
+fn each_doc(words: &[u64], clear: bool, max_doc: DocId, mut f: impl FnMut(&[DocId])) {
+    let mut batch: Vec<DocId> = Vec::with_capacity(BATCH);
+    for (at, &word) in words.iter().enumerate() {
+        let first = at as DocId * 64;
+        let mut bits = if clear { !word } else { word };
+        // No documents past max_doc in the last word.
+        if max_doc - first < 64 {
+            bits &= (1u64 << (max_doc - first)) - 1;
+        }
+        while bits != 0 {
+            batch.push(first + bits.trailing_zeros());
+            bits &= bits - 1;
+            if batch.len() == BATCH {
+                f(&batch);
+                batch.clear();
+            }
+        }
+    }
+    if !batch.is_empty() {
+        f(&batch);
+    }
+}
+
 impl SegmentCollector for TopFacetsSegment {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.docs.push(doc);
+        self.hits.add(&[doc], self.max_doc);
     }
 
     /// Unscored passes hand over documents a block at a time.
     fn collect_block(&mut self, docs: &[DocId]) {
-        self.docs.extend_from_slice(docs);
+        self.hits.add(docs, self.max_doc);
     }
 
     fn harvest(mut self) -> Counts {
@@ -653,9 +702,10 @@ mod tests {
     use tantivy::schema::{FacetOptions, Schema};
     use tantivy::{doc, Index};
 
-    /// Each way of counting (few hits listed, some counted, most taken
-    /// away from the segment's totals) gives the counts of a plain pass,
-    /// handed documents one by one or a block at a time.
+    /// Each way of counting (few hits listed and sorted, more counted in an
+    /// array from a list or from a bit set, most taken away from the
+    /// segment's totals) gives the counts of a plain pass, handed documents
+    /// one by one or a block at a time.
     #[test]
     fn counts_are_exact_for_few_some_and_most_hits() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -664,20 +714,24 @@ mod tests {
         let word = schema.add_text_field("w", tantivy::schema::STRING);
         let index = Index::create_in_dir(dir.path(), schema.build()).expect("index");
         let mut writer = index
-            .writer_with_num_threads(1, 15_000_000)
+            .writer_with_num_threads(1, 50_000_000)
             .expect("writer");
-        // 3,001 documents: the last bit-set word is partly past the end.
-        let n = 3001u32;
+        // 40,001 documents: hits are listed up to 1,250 (a 32nd), and the
+        // last bit-set word is partly past the end.
+        let n = 40_001u32;
         let words_of = |i: u32| {
             let mut w = vec!["all"];
             if !i.is_multiple_of(5) {
-                w.push("most");
+                w.push("most"); // 32,000: taken away from the totals
             }
             if i.is_multiple_of(3) {
-                w.push("some");
+                w.push("some"); // 13,334: a bit set, counted in an array
+            }
+            if i.is_multiple_of(35) {
+                w.push("rare"); // 1,143: a list, counted in an array
             }
             if i.is_multiple_of(100) {
-                w.push("few");
+                w.push("few"); // 401: a list, sorted
             }
             w
         };
@@ -705,7 +759,7 @@ mod tests {
         let searcher = index.reader().expect("reader").searcher();
         write_name_tables(&searcher, dir.path(), &["entity"]).expect("write");
         let tables = NameTables::open(dir.path());
-        for w in ["all", "most", "some", "few"] {
+        for w in ["all", "most", "some", "rare", "few"] {
             let mut expected: Vec<(String, String, u64)> = Vec::new();
             for i in (0..n).filter(|&i| words_of(i).contains(&w)) {
                 for f in facets_of(i) {
