@@ -16,7 +16,8 @@
 //! the union's threshold is lowered by `SLACK` to allow for the order.
 //! The hits, their order and their scores are the exhaustive search's.
 
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
 use tantivy::fastfield::AliveBitSet;
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
@@ -112,8 +113,7 @@ impl Collector for RankedByTerms {
             ord,
             alive: reader.alive_bitset().cloned(),
             exact: self.exact.scorer(reader, 1.0)?,
-            best: Vec::with_capacity(self.k + 1),
-            k: self.k,
+            best: TopNComputer::new_with_comparator(self.k, NaturalComparator),
         })
     }
 
@@ -198,9 +198,9 @@ pub struct RankedSegment {
     /// The search's own scorer, sought to each paragraph the union offers
     /// (they come in ascending order).
     exact: Box<dyn Scorer>,
-    /// (score, doc), the worst first once full.
-    best: Vec<(Score, DocId)>,
-    k: usize,
+    /// tantivy's own top-k (what `TopDocs` keeps: higher score first, ties
+    /// to the lower document, which is why documents come in order).
+    best: TopNComputer<Score, DocId, NaturalComparator>,
 }
 
 impl RankedSegment {
@@ -213,33 +213,12 @@ impl RankedSegment {
                 d => d,
             };
             if at == doc {
-                let score = self.exact.score();
-                self.keep(score, doc);
+                self.best.push(self.exact.score(), doc);
             }
         }
-        match self.best.first() {
-            Some(&(worst, _)) if self.best.len() == self.k => worst * (1.0 - SLACK),
-            _ => Score::MIN,
-        }
-    }
-
-    /// Docs come in ascending order: a later doc with the worst kept
-    /// score loses the tie, as in tantivy's TopDocs.
-    fn keep(&mut self, score: Score, doc: DocId) {
-        if self.k == 0 {
-            return;
-        }
-        if self.best.len() == self.k {
-            if score <= self.best[0].0 {
-                return;
-            }
-            self.best.remove(0);
-        }
-        // Ordered worst first: (score ascending, then doc descending).
-        let at = self
-            .best
-            .partition_point(|&(s, d)| s < score || (s == score && d > doc));
-        self.best.insert(at, (score, doc));
+        self.best
+            .threshold
+            .map_or(Score::MIN, |worst| worst * (1.0 - SLACK))
     }
 }
 
@@ -253,9 +232,9 @@ impl SegmentCollector for RankedSegment {
     fn harvest(self) -> Vec<(Score, DocAddress)> {
         let ord = self.ord;
         self.best
+            .into_sorted_vec()
             .into_iter()
-            .rev()
-            .map(|(s, d)| (s, DocAddress::new(ord, d)))
+            .map(|best| (best.sort_key, DocAddress::new(ord, best.doc)))
             .collect()
     }
 }
