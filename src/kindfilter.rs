@@ -16,7 +16,7 @@ use tantivy::index::{InvertedIndexReader, SegmentReader};
 use tantivy::postings::{SegmentPostings, TermInfo};
 use tantivy::query::{EnableScoring, Exclude, ExclusionSet, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SeekDangerResult, TantivyError, Term};
+use tantivy::{BitSet, DocId, DocSet, Score, SeekDangerResult, TantivyError, Term};
 
 /// Hits checked by seeking before the excluded paragraphs are read into a
 /// bit set: reading them costs about as much as ~20,000 seeks on the
@@ -91,8 +91,8 @@ struct ExcludedDocs {
     sources: Vec<(Arc<InvertedIndexReader>, TermInfo)>,
     max_doc: DocId,
     seeks: u32,
-    /// One bit a document, once read.
-    bits: Option<Vec<u64>>,
+    /// The excluded documents, once read.
+    bits: Option<BitSet>,
 }
 
 impl ExcludedDocs {
@@ -115,17 +115,17 @@ impl ExcludedDocs {
         })
     }
 
-    /// Every excluded document as a bit; `None` if a list cannot be read
-    /// again (the seeks then go on).
-    fn read_bits(&self) -> Option<Vec<u64>> {
-        let mut bits = vec![0u64; (self.max_doc as usize).div_ceil(64)];
+    /// Every excluded document in a bit set; `None` if a list cannot be
+    /// read again (the seeks then go on).
+    fn read_bits(&self) -> Option<BitSet> {
+        let mut bits = BitSet::with_max_value(self.max_doc);
         for (inverted, info) in &self.sources {
             let mut postings = inverted
                 .read_postings_from_terminfo(info, IndexRecordOption::Basic)
                 .ok()?;
             let mut doc = postings.doc();
             while doc < self.max_doc {
-                bits[(doc / 64) as usize] |= 1 << (doc % 64);
+                bits.insert(doc);
                 doc = postings.advance();
             }
         }
@@ -138,9 +138,7 @@ impl ExclusionSet for ExcludedDocs {
     /// about each candidate in order), as `seek_danger` requires.
     fn contains(&mut self, doc: DocId) -> bool {
         if let Some(bits) = &self.bits {
-            return bits
-                .get((doc / 64) as usize)
-                .is_some_and(|w| (w >> (doc % 64)) & 1 == 1);
+            return doc < bits.max_value() && bits.contains(doc);
         }
         if self.lists.is_empty() {
             return false;
