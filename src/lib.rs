@@ -4,7 +4,7 @@
 //! [`tagging`] finds speakers and entities (with [`gazetteer`] data),
 //! [`tokenizer`], [`index`] and [`update`] store paragraphs in tantivy and
 //! keep them in line with the corpus, [`search`] answers
-//! queries (with [`facets`], [`kindfilter`] and [`snippet`]) and [`render`] prints them. [`cli`] holds every flag; [`app`] runs
+//! queries (with [`facets`], [`kindfilter`], [`ranked`] and [`snippet`]) and [`render`] prints them. [`cli`] holds every flag; [`app`] runs
 //! the commands and maps outcomes to exit codes.
 
 pub mod app;

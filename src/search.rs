@@ -857,20 +857,24 @@ fn find<'a>(
         req.limit
     };
     // A query of plain words and nothing else: its best hits come from
-    // block-max WAND over its terms (see crate::ranked), the count and
-    // facets from a pass that scores nothing. Filters and `--kind heading`
-    // are clauses whose own scores add to a hit's, so they take the
-    // exhaustive path; leaving headings out adds nothing.
+    // block-max WAND over its terms (see crate::ranked), counted unscored
+    // with the facets in the same pass. Filters and `--kind heading` are
+    // clauses whose own scores add to a hit's, so they take the exhaustive
+    // path; leaving headings out adds nothing.
     let words_only = req.filters.is_empty()
         && !req.quotes_only
         && req.sources.is_empty()
         && req.since.is_none()
         && req.until.is_none()
         && !matches!(req.kinds, KindFilter::Only(k) if k != ParagraphKind::Body);
-    let plain = match (&title_query, words_only && limit <= ranked::MAX_HITS) {
-        (_, false) => None,
-        (None, true) => ranked::plain_terms(&*text_query).map(|t| (t, Vec::new())),
-        (Some(title), true) => ranked::plain_terms(&*text_query).zip(ranked::plain_terms(&**title)),
+    let plain = if words_only && limit <= ranked::MAX_HITS {
+        let title_terms = match &title_query {
+            Some(title) => ranked::plain_terms(&**title),
+            None => Some(Vec::new()),
+        };
+        ranked::plain_terms(&*text_query).zip(title_terms)
+    } else {
+        None
     };
     let (total, top, speaker_counts, entity_counts) = match (req.sort, plain) {
         (Sort::Relevance, Some((text_terms, title_terms))) => {
