@@ -1,6 +1,6 @@
 //! Fingerprints the tagging rules and reference lists, so an index built by
-//! an older newsgrep knows it must re-tag (see `TAGGING_VERSION`), and links
-//! the binary position-dependent on Linux (see below).
+//! an older newsgrep knows it must re-tag (see `TAGGING_VERSION`). (How the
+//! binary is linked is set in `.cargo/config.toml`.)
 
 use std::path::Path;
 
@@ -49,12 +49,4 @@ fn main() {
         }
     }
     println!("cargo:rustc-env=NEWSGREP_TAGGING_VERSION={hash:016x}");
-    // A position-dependent executable: the loader then has no 27,000
-    // relative relocations to apply (and no pages to copy for them) before
-    // main, ~3% of a rare search as a whole process. The cost is that the
-    // executable itself is not placed at a random address (libraries,
-    // heap and stacks still are).
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        println!("cargo:rustc-link-arg-bins=-no-pie");
-    }
 }
