@@ -500,7 +500,7 @@ pub fn start_threads() {
 fn search_threads() -> Option<&'static Arc<rayon::ThreadPool>> {
     static POOL: std::sync::OnceLock<Option<Arc<rayon::ThreadPool>>> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cores = cores();
         (cores > 1)
             .then(|| {
                 rayon::ThreadPoolBuilder::new()
@@ -513,6 +513,30 @@ fn search_threads() -> Option<&'static Arc<rayon::ThreadPool>> {
             .map(Arc::new)
     })
     .as_ref()
+}
+
+/// The cores this process may run on. `std::thread::available_parallelism`
+/// also reads the cgroup's CPU quota (four files under `/sys`, 25-50 µs,
+/// ~2% of a search process); a quota below the cores only means the two
+/// or three segments' threads share them, so it is not read.
+fn cores() -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: `cpu_set_t` is plain data; sched_getaffinity fills at
+        // most the size it is given.
+        let count = unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) == 0 {
+                libc::CPU_COUNT(&set)
+            } else {
+                0
+            }
+        };
+        if count > 0 {
+            return count as usize;
+        }
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Articles kept read back while building the hits of one search.
