@@ -516,9 +516,9 @@ fn search_threads() -> Option<&'static Arc<rayon::ThreadPool>> {
 }
 
 /// The cores this process may run on. `std::thread::available_parallelism`
-/// also reads the cgroup's CPU quota (four files under `/sys`, 25-50 µs,
-/// ~2% of a search process); a quota below the cores only means the two
-/// or three segments' threads share them, so it is not read.
+/// also reads the cgroup's CPU quota (four files under `/sys`: 4.4% of the
+/// benchmark's 40 search processes); a quota below the cores only means
+/// the two or three segments' threads share them, so it is not read.
 fn cores() -> usize {
     #[cfg(target_os = "linux")]
     {
@@ -1143,6 +1143,14 @@ mod tests {
         .iter()
         .map(|(k, n)| (k.to_string(), n.to_string()))
         .collect()
+    }
+
+    /// The affinity's count is never below std's, which is the same count
+    /// lowered by a cgroup quota.
+    #[test]
+    fn cores_counts_the_affinity() {
+        let std_count = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert!(cores() >= std_count);
     }
 
     #[test]
