@@ -44,20 +44,28 @@ static RANGES: Cache<RangeKey, KindRanges> = std::sync::LazyLock::new(Default::d
 /// (kind, name, paragraphs) for the top values of each kind.
 pub type Counts = Vec<(String, String, u64)>;
 
-/// Top-`k` facet values per kind of a facet field (`/kind/name` paths).
+/// Top-`k` facet values per kind of one or more facet fields (`/kind/name`
+/// paths), one [`Counts`] a field. The fields share one record of the
+/// matching documents: recording each hit once per field was a tenth of
+/// the instructions of "the".
 pub struct TopFacets {
-    field: String,
-    kinds: Vec<String>,
+    /// Each field with the kinds (first path parts) to count.
+    fields: Vec<(String, Vec<String>)>,
     /// Kept per kind; 0 keeps every value.
     k: usize,
     names: NameTables,
 }
 
 impl TopFacets {
-    pub fn new(names: &NameTables, field: &str, kinds: &[&str], k: usize) -> TopFacets {
+    pub fn new(names: &NameTables, fields: &[(&str, &[&str])], k: usize) -> TopFacets {
         TopFacets {
-            field: field.to_string(),
-            kinds: kinds.iter().map(|s| s.to_string()).collect(),
+            fields: fields
+                .iter()
+                .map(|(field, kinds)| {
+                    let kinds = kinds.iter().map(|s| s.to_string()).collect();
+                    (field.to_string(), kinds)
+                })
+                .collect(),
             k,
             names: names.clone(),
         }
@@ -86,42 +94,48 @@ impl NameTables {
 }
 
 pub struct TopFacetsSegment {
-    reader: FacetReader,
-    /// The facet ordinals of every document, for the bulk pass.
-    ords: tantivy::columnar::Column<u64>,
+    fields: Vec<FieldCounter>,
     max_doc: DocId,
     /// Matching documents.
     hits: Hits,
-    /// The segment's name table, if it has one.
-    names: Option<NameTable>,
-    /// Ordinal range of each kind in this segment's dictionary.
-    ranges: Vec<(String, u64, u64)>,
     /// Values kept per kind in this segment (more than `k`, so merging
     /// segments stays close to exact).
     keep: usize,
 }
 
-impl Collector for TopFacets {
-    type Fruit = Counts;
-    type Child = TopFacetsSegment;
+/// One facet field of a segment, counted over the hits.
+struct FieldCounter {
+    reader: FacetReader,
+    /// The facet ordinals of every document, for the bulk pass.
+    ords: tantivy::columnar::Column<u64>,
+    /// The segment's name table, if it has one.
+    names: Option<NameTable>,
+    /// Ordinal range of each kind in this segment's dictionary.
+    ranges: Vec<(String, u64, u64)>,
+}
 
-    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<TopFacetsSegment> {
+impl TopFacets {
+    fn field_counter(
+        &self,
+        segment: &SegmentReader,
+        field: &str,
+        kinds: &[String],
+    ) -> tantivy::Result<FieldCounter> {
         // A facet field's column, opened once for both the per-document
         // reader and the bulk pass over its ordinals.
-        let column = segment.fast_fields().str(&self.field)?.ok_or_else(|| {
-            tantivy::TantivyError::SchemaError(format!("{} has no facet column", self.field))
+        let column = segment.fast_fields().str(field)?.ok_or_else(|| {
+            tantivy::TantivyError::SchemaError(format!("{field} has no facet column"))
         })?;
         let ords = column.ords().clone();
         let reader = FacetReader::new(column);
-        let names = self.names.get(segment.segment_id(), &self.field);
-        let cache_key = (segment.segment_id(), self.field.clone(), self.kinds.clone());
+        let names = self.names.get(segment.segment_id(), field);
+        let cache_key = (segment.segment_id(), field.to_string(), kinds.to_vec());
         let cached = RANGES.lock().ok().and_then(|m| m.get(&cache_key).cloned());
         let ranges = match (cached, &names) {
             (Some(r), _) => r,
             // Two dictionary look-ups a kind took ~18 us a field and segment,
             // ~70 us of a ~1.1 ms query that matches nothing.
-            (None, Some(table)) => self
-                .kinds
+            (None, Some(table)) => kinds
                 .iter()
                 .map(|kind| {
                     let (start, end) = table.kind_range(kind);
@@ -132,7 +146,7 @@ impl Collector for TopFacets {
                 let dict = reader.facet_dict();
                 let mut ranges = Vec::new();
                 let n = reader.num_facets() as u64;
-                for kind in &self.kinds {
+                for kind in kinds {
                     // Encoded facets separate path parts with \0: "person\0John Kirby".
                     let start = ord_or_next(dict, format!("{kind}\u{0}").as_bytes())?;
                     let end = ord_or_next(dict, format!("{kind}\u{1}").as_bytes())?;
@@ -146,22 +160,16 @@ impl Collector for TopFacets {
                 ranges
             }
         };
-        Ok(TopFacetsSegment {
-            ords,
-            max_doc: segment.max_doc(),
-            hits: Hits::Listed(Vec::new()),
-            names,
+        Ok(FieldCounter {
             reader,
+            ords,
+            names,
             ranges,
-            keep: if self.k == 0 { usize::MAX } else { self.k + 5 },
         })
     }
 
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, segments: Vec<Counts>) -> tantivy::Result<Counts> {
+    /// One field's counts from every segment, merged.
+    fn merge(&self, segments: impl Iterator<Item = Counts>) -> Counts {
         let mut merged: FxHashMap<(String, String), u64> = FxHashMap::default();
         for seg in segments {
             for (kind, name, n) in seg {
@@ -178,7 +186,42 @@ impl Collector for TopFacets {
                 *n <= self.k
             });
         }
-        Ok(out)
+        out
+    }
+}
+
+impl Collector for TopFacets {
+    type Fruit = Vec<Counts>;
+    type Child = TopFacetsSegment;
+
+    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<TopFacetsSegment> {
+        Ok(TopFacetsSegment {
+            fields: self
+                .fields
+                .iter()
+                .map(|(field, kinds)| self.field_counter(segment, field, kinds))
+                .collect::<tantivy::Result<_>>()?,
+            max_doc: segment.max_doc(),
+            hits: Hits::Listed(Vec::new()),
+            keep: if self.k == 0 { usize::MAX } else { self.k + 5 },
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<Vec<Counts>>) -> tantivy::Result<Vec<Counts>> {
+        let mut per_field: Vec<Vec<Counts>> = vec![Vec::new(); self.fields.len()];
+        for seg in segments {
+            for (field, counts) in per_field.iter_mut().zip(seg) {
+                field.push(counts);
+            }
+        }
+        Ok(per_field
+            .into_iter()
+            .map(|segments| self.merge(segments.into_iter()))
+            .collect())
     }
 }
 
@@ -191,16 +234,11 @@ fn ord_or_next(dict: &tantivy::columnar::Dictionary, key: &[u8]) -> tantivy::Res
 /// Up to this many hits, a segment's ordinals are sorted and counted in runs.
 const LISTED_DOCS: usize = 1024;
 
-impl TopFacetsSegment {
-    /// (ordinal, count) of every value among the hits, in ordinal order.
-    fn present(&mut self) -> Vec<(u64, u32)> {
-        let mut hits = std::mem::replace(&mut self.hits, Hits::Listed(Vec::new()));
-        let mut buffers = Buffers::default();
-        let buffers = &mut buffers;
-        if let Hits::Listed(docs) = &mut hits {
-            if !docs.is_sorted() {
-                docs.sort_unstable();
-            }
+impl FieldCounter {
+    /// (ordinal, count) of every value among the hits (a list sorted
+    /// ascending, or bits), in ordinal order.
+    fn present(&self, hits: &Hits, max_doc: DocId, buffers: &mut Buffers) -> Vec<(u64, u32)> {
+        if let Hits::Listed(docs) = hits {
             if docs.len() <= LISTED_DOCS {
                 let mut ords: Vec<u64> = Vec::new();
                 self.each_value(buffers, docs, |ord| ords.push(ord));
@@ -222,9 +260,9 @@ impl TopFacetsSegment {
             }
         };
         match hits {
-            Hits::Listed(docs) => self.each_value(buffers, &docs, add),
-            Hits::Bits(bits) if bits.len() <= self.max_doc as usize / 2 => {
-                each_doc(&bits, false, |batch| {
+            Hits::Listed(docs) => self.each_value(buffers, docs, add),
+            Hits::Bits(bits) if bits.len() <= max_doc as usize / 2 => {
+                each_doc(bits, false, |batch| {
                     self.each_value(buffers, batch, &mut add)
                 });
             }
@@ -239,7 +277,7 @@ impl TopFacetsSegment {
                 // The clear bits: walking the gaps between collected
                 // documents instead branched unpredictably at each (a fifth
                 // of the time of "the").
-                each_doc(&bits, true, |batch| {
+                each_doc(bits, true, |batch| {
                     self.each_value(buffers, batch, |ord| {
                         if let Some(c) = counts.get_mut(ord as usize) {
                             *c = c.saturating_sub(1);
@@ -311,7 +349,7 @@ impl TopFacetsSegment {
     }
 }
 
-/// The buffers [`TopFacetsSegment::each_value`] decodes a batch of
+/// The buffers [`FieldCounter::each_value`] decodes a batch of
 /// documents through, kept from one batch to the next.
 #[derive(Default)]
 struct Buffers {
@@ -415,7 +453,7 @@ fn each_doc(bits: &BitSet, absent: bool, mut f: impl FnMut(&[DocId])) {
 }
 
 impl SegmentCollector for TopFacetsSegment {
-    type Fruit = Counts;
+    type Fruit = Vec<Counts>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.hits.add(&[doc], self.max_doc);
@@ -426,8 +464,28 @@ impl SegmentCollector for TopFacetsSegment {
         self.hits.add(docs, self.max_doc);
     }
 
-    fn harvest(mut self) -> Counts {
-        let present = self.present();
+    fn harvest(self) -> Vec<Counts> {
+        let mut hits = self.hits;
+        if let Hits::Listed(docs) = &mut hits {
+            if !docs.is_sorted() {
+                docs.sort_unstable();
+            }
+        }
+        let mut buffers = Buffers::default();
+        self.fields
+            .iter()
+            .map(|field| {
+                let present = field.present(&hits, self.max_doc, &mut buffers);
+                field.top(&present, self.keep)
+            })
+            .collect()
+    }
+}
+
+impl FieldCounter {
+    /// The top `keep` values of each kind among `present` ((ordinal,
+    /// count), in ordinal order), named.
+    fn top(&self, present: &[(u64, u32)], keep: usize) -> Counts {
         // The top values of each kind: (kind, count, ordinal), in output order.
         let mut kept: Vec<(usize, u32, u64)> = Vec::new();
         for (k, (_, start, end)) in self.ranges.iter().enumerate() {
@@ -438,9 +496,9 @@ impl SegmentCollector for TopFacetsSegment {
                 .map(|&(o, c)| (c, o))
                 .collect();
             let order = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-            if best.len() > self.keep {
-                best.select_nth_unstable_by(self.keep, order);
-                best.truncate(self.keep);
+            if best.len() > keep {
+                best.select_nth_unstable_by(keep, order);
+                best.truncate(keep);
             }
             best.sort_unstable_by(order);
             kept.extend(best.into_iter().map(|(c, o)| (k, c, o)));
@@ -455,7 +513,7 @@ impl SegmentCollector for TopFacetsSegment {
     }
 }
 
-impl TopFacetsSegment {
+impl FieldCounter {
     /// Names of facet ordinals: from the segment's name table, or else in
     /// one ordered pass over the dictionary (a look-up each would decode a
     /// dictionary block each).
@@ -727,12 +785,14 @@ mod tests {
     /// Each way of counting (few hits listed and sorted, more counted in an
     /// array from a list or from a bit set, most taken away from the
     /// segment's totals) gives the counts of a plain pass, handed documents
-    /// one by one or a block at a time.
+    /// one by one or a block at a time, for each of two fields counted over
+    /// the same hits.
     #[test]
     fn counts_are_exact_for_few_some_and_most_hits() {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut schema = Schema::builder();
         let entity = schema.add_facet_field("entity", FacetOptions::default());
+        let speaker = schema.add_facet_field("speaker", FacetOptions::default());
         let word = schema.add_text_field("w", tantivy::schema::STRING);
         let index = Index::create_in_dir(dir.path(), schema.build()).expect("index");
         let mut writer = index
@@ -757,13 +817,22 @@ mod tests {
             }
             w
         };
-        let facets_of = |i: u32| {
+        let facets_of = |field: usize, i: u32| {
             let mut f = Vec::new();
-            if !i.is_multiple_of(3) {
-                f.push(format!("/person/P{}", i % 7));
-            }
-            if i.is_multiple_of(2) {
-                f.push(format!("/place/L{}", i % 11));
+            if field == 0 {
+                if !i.is_multiple_of(3) {
+                    f.push(format!("/person/P{}", i % 7));
+                }
+                if i.is_multiple_of(2) {
+                    f.push(format!("/place/L{}", i % 11));
+                }
+            } else {
+                if i.is_multiple_of(4) {
+                    f.push(format!("/person/S{}", i % 13));
+                }
+                if i % 6 == 1 {
+                    f.push(format!("/org/O{}", i % 5));
+                }
             }
             f
         };
@@ -772,33 +841,50 @@ mod tests {
             for w in words_of(i) {
                 d.add_text(word, w);
             }
-            for f in facets_of(i) {
-                d.add_facet(entity, Facet::from(f.as_str()));
+            for (field, facet) in [(0, entity), (1, speaker)] {
+                for f in facets_of(field, i) {
+                    d.add_facet(facet, Facet::from(f.as_str()));
+                }
             }
             writer.add_document(d).expect("add");
         }
         writer.commit().expect("commit");
         let searcher = index.reader().expect("reader").searcher();
-        write_name_tables(&searcher, dir.path(), &["entity"]).expect("write");
+        write_name_tables(&searcher, dir.path(), &["entity", "speaker"]).expect("write");
         let tables = NameTables::open(dir.path());
         for w in ["all", "most", "some", "rare", "few"] {
-            let mut expected: Vec<(String, String, u64)> = Vec::new();
-            for i in (0..n).filter(|&i| words_of(i).contains(&w)) {
-                for f in facets_of(i) {
-                    let mut parts = f.trim_start_matches('/').splitn(2, '/');
-                    let (kind, name) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-                    match expected.iter_mut().find(|(k, v, _)| k == kind && v == name) {
-                        Some(e) => e.2 += 1,
-                        None => expected.push((kind.into(), name.into(), 1)),
+            let expected: Vec<Counts> = (0..2)
+                .map(|field| {
+                    let mut counts: Counts = Vec::new();
+                    for i in (0..n).filter(|&i| words_of(i).contains(&w)) {
+                        for f in facets_of(field, i) {
+                            let mut parts = f.trim_start_matches('/').splitn(2, '/');
+                            let kind = parts.next().unwrap_or("");
+                            let name = parts.next().unwrap_or("");
+                            match counts.iter_mut().find(|(k, v, _)| k == kind && v == name) {
+                                Some(e) => e.2 += 1,
+                                None => counts.push((kind.into(), name.into(), 1)),
+                            }
+                        }
                     }
-                }
-            }
-            expected.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+                    counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+                    counts
+                })
+                .collect();
             let query = tantivy::query::TermQuery::new(
                 tantivy::Term::from_field_text(word, w),
                 tantivy::schema::IndexRecordOption::Basic,
             );
-            let top = || TopFacets::new(&tables, "entity", &["person", "place"], 0);
+            let top = || {
+                TopFacets::new(
+                    &tables,
+                    &[
+                        ("entity", &["person", "place"]),
+                        ("speaker", &["person", "org"]),
+                    ],
+                    0,
+                )
+            };
             let (_, blocks) = searcher
                 .search(&query, &(tantivy::collector::Count, top()))
                 .expect("search");
@@ -878,10 +964,15 @@ mod tests {
         // The top facets of every document are the same with the table and
         // with the dictionary alone (the bulk pass counts them then).
         let all = |names: &NameTables| {
-            let top = TopFacets::new(names, "entity", &["person", "place", "org", "weapon"], 10);
+            let top = TopFacets::new(
+                names,
+                &[("entity", &["person", "place", "org", "weapon"])],
+                10,
+            );
             searcher
                 .search(&tantivy::query::AllQuery, &top)
                 .expect("search")
+                .remove(0)
         };
         let with_table = all(&tables);
         assert_eq!(

@@ -871,9 +871,12 @@ fn find<'a>(
     }
     let query = of_kind(clauses, fields, req.kinds);
 
-    let speaker_facets = TopFacets::new(text.names(), "speaker", &["person", "org"], FACET_TOP);
     let entity_kinds: Vec<&str> = EntityKind::ALL.iter().map(|k| k.as_str()).collect();
-    let entity_facets = TopFacets::new(text.names(), "entity", &entity_kinds, FACET_TOP);
+    let facets = TopFacets::new(
+        text.names(),
+        &[("speaker", &["person", "org"]), ("entity", &entity_kinds)],
+        FACET_TOP,
+    );
     // limit 0 (every hit) needs the count first; otherwise one pass does all.
     let limit = if req.limit == 0 {
         collect(searcher, &*query, &Count, &*text_query)?.max(1)
@@ -900,10 +903,10 @@ fn find<'a>(
     } else {
         None
     };
-    let (total, top, speaker_counts, entity_counts) = match (req.sort, plain) {
+    let (total, top, facet_counts) = match (req.sort, plain) {
         (Sort::Relevance, Some((text_terms, title_terms))) => {
             let best = ranked::AlongWith {
-                other: (Count, speaker_facets, entity_facets),
+                other: (Count, facets),
                 ranked: ranked::RankedByTerms::new(
                     searcher,
                     &*query,
@@ -913,38 +916,35 @@ fn find<'a>(
                     limit,
                 )?,
             };
-            let ((total, sc, ec), top) = collect(searcher, &*query, &best, &*text_query)?;
-            (total, top, sc, ec)
+            let ((total, counts), top) = collect(searcher, &*query, &best, &*text_query)?;
+            (total, top, counts)
         }
         (Sort::Relevance, None) => collect(
             searcher,
             &*query,
-            &(
-                Count,
-                TopDocs::with_limit(limit).order_by_score(),
-                speaker_facets,
-                entity_facets,
-            ),
+            &(Count, TopDocs::with_limit(limit).order_by_score(), facets),
             &*text_query,
         )?,
         (Sort::Date, _) => {
-            let (total, top, sc, ec) = collect(
+            let (total, top, counts) = collect(
                 searcher,
                 &*query,
                 &(
                     Count,
                     TopDocs::with_limit(limit)
                         .order_by_fast_field::<i64>("day", tantivy::Order::Desc),
-                    speaker_facets,
-                    entity_facets,
+                    facets,
                 ),
                 &*text_query,
             )?;
             // Sorted by date, the BM25 score is not computed: report 0.
             let top = top.into_iter().map(|(_, a)| (0.0, a)).collect::<Vec<_>>();
-            (total, top, sc, ec)
+            (total, top, counts)
         }
     };
+    let mut facet_counts = facet_counts.into_iter();
+    let speaker_counts = facet_counts.next().unwrap_or_default();
+    let entity_counts = facet_counts.next().unwrap_or_default();
 
     let snippets = crate::snippet::generator(searcher, &*text_query, fields.text, SNIPPET_CHARS)?;
 
@@ -1242,9 +1242,12 @@ pub fn browse(
     let counts = collect(
         &searcher,
         &*query,
-        &TopFacets::new(names, field, &roots, limit),
+        &TopFacets::new(names, &[(field, &roots)], limit),
         &*query,
-    )?;
+    )?
+    .into_iter()
+    .next()
+    .unwrap_or_default();
     let mut out: Vec<FacetCount> = counts
         .into_iter()
         .map(|(kind, name, count)| FacetCount { name, kind, count })
