@@ -151,12 +151,14 @@ fn has_meta(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
+/// A commit's payload text as ours, if it is.
+fn ours(payload: Option<String>) -> Option<Payload> {
+    serde_json::from_str(&payload?).ok()
+}
+
 /// The payload of the last commit, if it is one of ours.
 pub fn payload(index: &Index) -> Result<Option<Payload>> {
-    let meta = index.load_metas()?;
-    Ok(meta
-        .payload
-        .and_then(|p| serde_json::from_str::<Payload>(&p).ok()))
+    Ok(ours(index.load_metas()?.payload))
 }
 
 /// The payload of the last commit in `dir`, if it is one of ours, read
@@ -171,9 +173,7 @@ fn payload_in(dir: &Path) -> Result<Option<Payload>> {
     }
     let meta: Meta = serde_json::from_slice(&std::fs::read(dir.join("meta.json"))?)
         .map_err(|e| Error::NotAnIndex(dir.to_path_buf(), e.to_string()))?;
-    Ok(meta
-        .payload
-        .and_then(|p| serde_json::from_str::<Payload>(&p).ok()))
+    Ok(ours(meta.payload))
 }
 
 /// Opens an existing index for reading. An index written by a newsgrep with
