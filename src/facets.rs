@@ -169,7 +169,7 @@ impl TopFacets {
     }
 
     /// One field's counts from every segment, merged.
-    fn merge(&self, segments: impl Iterator<Item = Counts>) -> Counts {
+    fn merge(&self, segments: Vec<Counts>) -> Counts {
         let mut merged: FxHashMap<(String, String), u64> = FxHashMap::default();
         for seg in segments {
             for (kind, name, n) in seg {
@@ -220,7 +220,7 @@ impl Collector for TopFacets {
         }
         Ok(per_field
             .into_iter()
-            .map(|segments| self.merge(segments.into_iter()))
+            .map(|segments| self.merge(segments))
             .collect())
     }
 }
@@ -511,9 +511,7 @@ impl FieldCounter {
             })
             .collect()
     }
-}
 
-impl FieldCounter {
     /// Names of facet ordinals: from the segment's name table, or else in
     /// one ordered pass over the dictionary (a look-up each would decode a
     /// dictionary block each).
