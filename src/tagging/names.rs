@@ -715,8 +715,23 @@ pub fn after_last_title(words: &[Word], range: &std::ops::Range<usize>) -> Optio
             if !g.starts_title(words[end - len].lower()) {
                 continue;
             }
-            let slice: Vec<&str> = words[end - len..end].iter().map(|w| w.text).collect();
-            if g.is_title(&slice) {
+            // On the stack: titles are a few words long.
+            let mut buf = [""; 8];
+            let is_title = match buf.get_mut(..len) {
+                Some(slice) => {
+                    for (s, w) in slice.iter_mut().zip(&words[end - len..end]) {
+                        *s = w.text;
+                    }
+                    g.is_title(slice)
+                }
+                None => g.is_title(
+                    &words[end - len..end]
+                        .iter()
+                        .map(|w| w.text)
+                        .collect::<Vec<_>>(),
+                ),
+            };
+            if is_title {
                 best = Some(end);
                 break;
             }
@@ -735,7 +750,11 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
     if range.is_empty() {
         return NameClass::Unknown;
     }
-    let text = join(words, &range);
+    // Most runs are one word: look it up as it is.
+    let text = match range.len() {
+        1 => std::borrow::Cow::Borrowed(words[range.start].text),
+        _ => std::borrow::Cow::Owned(join(words, &range)),
+    };
     if let Some(e) = g.lookup_exact(&text) {
         let rule = match e.kind {
             EntityKind::Place => "gazetteer:place",
@@ -831,8 +850,10 @@ pub fn person_name(words: &[Word], start: usize, mut end: usize) -> String {
 }
 
 pub fn join(words: &[Word], range: &std::ops::Range<usize>) -> String {
-    let mut s = String::new();
-    for w in &words[range.clone()] {
+    let words = &words[range.clone()];
+    // Sized once: growing word by word reallocated most names twice.
+    let mut s = String::with_capacity(words.iter().map(|w| w.text.len() + 1).sum());
+    for w in words {
         if !s.is_empty() && w.text != "'s" {
             s.push(' ');
         }

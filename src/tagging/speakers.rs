@@ -1018,22 +1018,75 @@ struct Recent {
 }
 
 /// The article-wide memory that pronouns are resolved against.
-#[derive(Default)]
-struct Memory {
+///
+/// Names merely mentioned are kept as places in the text and spelt out
+/// only when a pronoun gets that far: most paragraphs have no such pronoun,
+/// and spelling out every name of every paragraph was a tenth of the
+/// speaker rules' time.
+struct Memory<'p, 'a> {
+    paragraphs: &'p [Prepared<'a>],
     /// Person speakers, most recent last, with gender.
     persons: Vec<(String, Gender, Option<String>)>,
     /// Organisation speakers, most recent last, with the paragraph index.
     orgs: Vec<(String, usize)>,
-    /// People mentioned (not necessarily speaking), most recent last.
-    mentioned: Vec<(String, Gender)>,
+    /// People mentioned (not necessarily speaking), most recent last, as
+    /// (paragraph, run) of a [`NameClass::Person`] run.
+    mentioned: Vec<(usize, Range<usize>)>,
     /// Person speakers of the previous body paragraph with how often each
     /// was cited: the main voice of a paragraph is who "he" means next.
     previous: Vec<Recent>,
-    /// Organisations named in the previous body paragraph, in order.
-    orgs_named_before: Vec<String>,
+    /// The previous body paragraph, whose organisations "it" may mean.
+    previous_body: Option<usize>,
 }
 
-impl Memory {
+/// The full name and gender of the person named by `run` (a
+/// [`NameClass::Person`] run starting its name at `name_start`).
+fn mentioned_person(
+    words: &[Word],
+    name_start: usize,
+    run: &Range<usize>,
+    people: &People,
+) -> (String, Gender) {
+    let name = person_name(words, name_start, run.end);
+    let full = people
+        .resolve(&name)
+        .map(|p| p.name.clone())
+        .unwrap_or(name);
+    let g = people.gender_of(&full);
+    (full, g)
+}
+
+/// The canonical name of the organisation `run` names, if it names one.
+fn named_org(words: &[Word], names: &super::names::Names, run: &Range<usize>) -> Option<String> {
+    match names.class(words, run) {
+        NameClass::Known(EntityKind::Org, c, _) => Some(c.to_string()),
+        NameClass::Org => Some(canonical_org(words, run, &NameClass::Org)),
+        _ => None,
+    }
+}
+
+impl<'p, 'a> Memory<'p, 'a> {
+    fn new(paragraphs: &'p [Prepared<'a>]) -> Self {
+        Memory {
+            paragraphs,
+            persons: Vec::new(),
+            orgs: Vec::new(),
+            mentioned: Vec::new(),
+            previous: Vec::new(),
+            previous_body: None,
+        }
+    }
+
+    /// The last organisation named in the previous body paragraph.
+    fn org_named_before(&self) -> Option<String> {
+        let p = &self.paragraphs[self.previous_body?];
+        p.names
+            .runs
+            .iter()
+            .rev()
+            .find_map(|r| named_org(&p.words, &p.names, r))
+    }
+
     /// The last organisation that spoke, if within `within` paragraphs of
     /// paragraph `paragraph`.
     fn recent_org(&self, paragraph: usize, within: usize) -> Option<String> {
@@ -1047,7 +1100,8 @@ impl Memory {
         &self,
         p: Pronoun,
         current: &[Speaker],
-        mentioned_here: &[(String, Gender)],
+        st: &ParagraphState,
+        at: usize,
         people: &People,
     ) -> Option<(String, Option<String>)> {
         let want = match p {
@@ -1071,20 +1125,32 @@ impl Memory {
                 return Some((name.clone(), role.clone()));
             }
         }
-        if let Some((n, _)) = mentioned_here.iter().rev().find(|(_, g)| fits(*g)) {
-            return Some((n.clone(), None));
+        let words = st.words;
+        let mentioned_here = st.runs.iter().filter(|r| r.end <= at).rev();
+        for r in mentioned_here {
+            if let NameClass::Person { name_start, .. } = st.names.class(words, r) {
+                let (name, g) = mentioned_person(words, name_start, r, people);
+                if fits(g) {
+                    return Some((name, None));
+                }
+            }
         }
-        self.mentioned
-            .iter()
-            .rev()
-            .find(|(_, g)| fits(*g))
-            .map(|(n, _)| (n.clone(), None))
+        for (pi, r) in self.mentioned.iter().rev() {
+            let p = &self.paragraphs[*pi];
+            if let NameClass::Person { name_start, .. } = p.names.class(&p.words, r) {
+                let (name, g) = mentioned_person(&p.words, name_start, r, people);
+                if fits(g) {
+                    return Some((name, None));
+                }
+            }
+        }
+        None
     }
 }
 
 /// Attributes speakers in every paragraph of one article.
 pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Speaker>> {
-    let mut memory = Memory::default();
+    let mut memory = Memory::new(paragraphs);
     let mut out: Vec<Vec<Speaker>> = Vec::with_capacity(paragraphs.len());
     for (pi, p) in paragraphs.iter().enumerate() {
         if p.kind != ParagraphKind::Body {
@@ -1265,24 +1331,10 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                 SpeakerKind::Org => memory.orgs.push((s.name.clone(), pi)),
             }
         }
-        memory.orgs_named_before = st
-            .runs
-            .iter()
-            .filter_map(|r| match st.names.class(words, r) {
-                NameClass::Known(EntityKind::Org, c, _) => Some(c.to_string()),
-                NameClass::Org => Some(canonical_org(words, r, &NameClass::Org)),
-                _ => None,
-            })
-            .collect();
+        memory.previous_body = Some(pi);
         for run in st.runs {
-            if let NameClass::Person { name_start, .. } = st.names.class(words, run) {
-                let name = person_name(words, name_start, run.end);
-                let full = people
-                    .resolve(&name)
-                    .map(|p| p.name.clone())
-                    .unwrap_or(name);
-                let g = people.gender_of(&full);
-                memory.mentioned.push((full, g));
+            if let NameClass::Person { .. } = st.names.class(words, run) {
+                memory.mentioned.push((pi, run.clone()));
             }
         }
         out.push(found);
@@ -1350,25 +1402,7 @@ fn resolve(
             })
         }
         Subject::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
-            let words = st.words;
-            let mentioned_here: Vec<(String, Gender)> = st
-                .runs
-                .iter()
-                .filter(|r| r.end <= at)
-                .filter_map(|r| match st.names.class(words, r) {
-                    NameClass::Person { name_start, .. } => {
-                        let name = person_name(words, name_start, r.end);
-                        let full = people
-                            .resolve(&name)
-                            .map(|p| p.name.clone())
-                            .unwrap_or(name);
-                        let g = people.gender_of(&full);
-                        Some((full, g))
-                    }
-                    _ => None,
-                })
-                .collect();
-            let (name, role) = memory.person_for(p, found, &mentioned_here, people)?;
+            let (name, role) = memory.person_for(p, found, st, at, people)?;
             Some(Speaker {
                 name,
                 kind: SpeakerKind::Person,
@@ -1380,14 +1414,12 @@ fn resolve(
         Subject::Pronoun(Pronoun::It | Pronoun::They) => {
             // The nearest organisation named earlier in this paragraph, else
             // an organisation that spoke in the last two paragraphs.
-            let words = st.words;
-            let named_here = st.runs.iter().filter(|r| r.end <= at).rev().find_map(|r| {
-                match st.names.class(words, r) {
-                    NameClass::Known(EntityKind::Org, c, _) => Some(c.to_string()),
-                    NameClass::Org => Some(canonical_org(words, r, &NameClass::Org)),
-                    _ => None,
-                }
-            });
+            let named_here = st
+                .runs
+                .iter()
+                .filter(|r| r.end <= at)
+                .rev()
+                .find_map(|r| named_org(st.words, st.names, r));
             let name = named_here
                 .or_else(|| {
                     found
@@ -1396,7 +1428,7 @@ fn resolve(
                         .find(|s| s.kind == SpeakerKind::Org)
                         .map(|s| s.name.clone())
                 })
-                .or_else(|| memory.orgs_named_before.last().cloned())
+                .or_else(|| memory.org_named_before())
                 .or_else(|| memory.recent_org(paragraph, 2))?;
             Some(Speaker {
                 name,

@@ -60,8 +60,7 @@ fn unicode_mark(c: char) -> bool {
 /// inner hyphens and apostrophes ("Jong-Sup", "don't"), numbers ("1,000",
 /// "122mm") and single punctuation characters. A hand-written scanner:
 /// this runs over every paragraph and is the tagger's hottest loop.
-fn scan(text: &str, out: &mut Vec<Span>) {
-    out.clear();
+fn scan(text: &str, mut emit: impl FnMut(Span)) {
     let bytes = text.as_bytes();
     // The character at byte `i` (always a character boundary here); ASCII,
     // nearly all of news text, without decoding.
@@ -90,7 +89,7 @@ fn scan(text: &str, out: &mut Vec<Span>) {
                 }
             }
             if count >= 2 {
-                out.push(Span { start: i, end: j });
+                emit(Span { start: i, end: j });
                 i = j;
                 continue;
             }
@@ -122,7 +121,7 @@ fn scan(text: &str, out: &mut Vec<Span>) {
                 end += n.len_utf8();
             }
         }
-        out.push(Span { start: i, end });
+        emit(Span { start: i, end });
         i = end;
     }
 }
@@ -149,6 +148,17 @@ struct Token {
     possessive: bool,
 }
 
+impl Token {
+    fn new(start: usize, end: usize, sentence: usize) -> Token {
+        Token {
+            start,
+            end,
+            sentence,
+            possessive: false,
+        }
+    }
+}
+
 /// Cuts folded text into words with sentence numbers. `lower` receives the
 /// lower-case text the words borrow: the ASCII lower case of `folded` (same
 /// offsets), then the lower case of each word that has other letters.
@@ -161,8 +171,9 @@ pub fn words<'a>(folded: &'a str, lower: &'a mut String) -> Vec<Word<'a>> {
 /// showed in the tagger's time in the allocator.
 #[derive(Default)]
 struct Scratch {
-    spans: Vec<Span>,
     tokens: Vec<Token>,
+    /// Where each token's lower case is in `lower`, for paragraphs that
+    /// are not all ASCII.
     lower_ranges: Vec<std::ops::Range<usize>>,
 }
 
@@ -172,76 +183,91 @@ thread_local! {
 
 fn words_with<'a>(folded: &'a str, lower: &'a mut String, scratch: &mut Scratch) -> Vec<Word<'a>> {
     let Scratch {
-        spans,
         tokens,
         lower_ranges,
     } = scratch;
-    scan(folded, spans);
-    tokenise(folded, spans, tokens);
+    // The scanner feeds the tokeniser directly: one pass, no list of raw
+    // tokens in between (pushing to it was a fifth of this function).
+    let mut tokeniser = Tokeniser::new(folded, tokens);
+    scan(folded, |m| tokeniser.push(m));
     lower.clear();
     lower.push_str(folded);
     lower.make_ascii_lowercase();
-    lower_ranges.clear();
     // Most paragraphs are ASCII once folded: one check for all their words.
     let all_ascii = folded.is_ascii();
-    for t in tokens.iter() {
-        let text = &folded[t.start..t.end];
-        if all_ascii || text.is_ascii() {
-            lower_ranges.push(t.start..t.end);
-        } else {
-            let at = lower.len();
-            lower.push_str(&text.to_lowercase());
-            lower_ranges.push(at..lower.len());
+    lower_ranges.clear();
+    if !all_ascii {
+        for t in tokens.iter() {
+            let text = &folded[t.start..t.end];
+            if text.is_ascii() {
+                lower_ranges.push(t.start..t.end);
+            } else {
+                let at = lower.len();
+                lower.push_str(&text.to_lowercase());
+                lower_ranges.push(at..lower.len());
+            }
         }
     }
     let lower: &'a String = lower;
-    tokens
-        .iter()
-        .zip(lower_ranges.drain(..))
-        .map(|(t, l)| Word {
-            text: if t.possessive {
-                "'s"
-            } else {
-                &folded[t.start..t.end]
-            },
-            lower: if t.possessive { "'s" } else { &lower[l] },
+    let mut words = Vec::with_capacity(tokens.len());
+    for (k, t) in tokens.iter().enumerate() {
+        let (text, lower) = if t.possessive {
+            ("'s", "'s")
+        } else if all_ascii {
+            (&folded[t.start..t.end], &lower[t.start..t.end])
+        } else {
+            (&folded[t.start..t.end], &lower[lower_ranges[k].clone()])
+        };
+        words.push(Word {
+            text,
+            lower,
             start: t.start,
             end: t.end,
             sentence: t.sentence,
-        })
-        .collect()
+        });
+    }
+    words
 }
 
-/// The words of `folded` as byte ranges: possessives split off, dots kept
-/// on abbreviations and initials, sentences numbered.
-fn tokenise(folded: &str, spans: &[Span], out: &mut Vec<Token>) {
-    out.clear();
-    let text_of = |t: &Token| &folded[t.start..t.end];
-    let mut sentence = 0;
-    let mut pending_break = false;
-    for &m in spans {
+/// Turns raw tokens into words with sentence numbers: possessives split
+/// off, dots kept on abbreviations and initials.
+struct Tokeniser<'t> {
+    folded: &'t str,
+    out: &'t mut Vec<Token>,
+    sentence: usize,
+    pending_break: bool,
+}
+
+impl<'t> Tokeniser<'t> {
+    fn new(folded: &'t str, out: &'t mut Vec<Token>) -> Self {
+        out.clear();
+        Tokeniser {
+            folded,
+            out,
+            sentence: 0,
+            pending_break: false,
+        }
+    }
+
+    fn push(&mut self, m: Span) {
+        let folded = self.folded;
+        let out = &mut *self.out;
+        let text_of = |t: &Token| &folded[t.start..t.end];
         let text = &folded[m.start..m.end];
         let is_dot_word = text.ends_with('.');
         // Split the English possessive off: "Russia's" → "Russia", "'s".
         if !is_dot_word && (text.ends_with("'s") || text.ends_with("'S")) && text.len() > 2 {
             let cut = m.start + text.len() - 2;
-            if pending_break && starts_sentence(text) {
-                sentence += 1;
+            if self.pending_break && starts_sentence(text) {
+                self.sentence += 1;
             }
-            pending_break = false;
+            self.pending_break = false;
+            out.push(Token::new(m.start, cut, self.sentence));
             out.push(Token {
-                start: m.start,
-                end: cut,
-                sentence,
-                possessive: false,
-            });
-            out.push(Token {
-                start: cut,
-                end: m.end,
-                sentence,
                 possessive: true,
+                ..Token::new(cut, m.end, self.sentence)
             });
-            continue;
+            return;
         }
         // Re-attach the dot of an abbreviation or an initial.
         if text == "." {
@@ -250,7 +276,7 @@ fn tokenise(folded: &str, spans: &[Span], out: &mut Vec<Token>) {
                 let initial = p.chars().count() == 1 && p.chars().all(char::is_uppercase);
                 if prev.end == m.start && !p.ends_with('.') && (initial || is_abbreviation(p)) {
                     prev.end = m.end;
-                    continue;
+                    return;
                 }
             }
         }
@@ -270,41 +296,26 @@ fn tokenise(folded: &str, spans: &[Span], out: &mut Vec<Token>) {
                 } else {
                     m.end
                 };
-                out.push(Token {
-                    start,
-                    end,
-                    sentence: sent,
-                    possessive: false,
-                });
-                continue;
+                out.push(Token::new(start, end, sent));
+                return;
             }
         }
         // A closing quote or bracket right after the stop stays with the
         // sentence it closes: `... so." Then` breaks before "Then".
-        if pending_break
+        if self.pending_break
             && matches!(text, "\"" | "'" | ")" | "]")
             && out.last().is_some_and(|p| p.end == m.start)
         {
-            out.push(Token {
-                start: m.start,
-                end: m.end,
-                sentence,
-                possessive: false,
-            });
-            continue;
+            out.push(Token::new(m.start, m.end, self.sentence));
+            return;
         }
-        if pending_break && starts_sentence(text) {
-            sentence += 1;
+        if self.pending_break && starts_sentence(text) {
+            self.sentence += 1;
         }
-        pending_break = false;
-        out.push(Token {
-            start: m.start,
-            end: m.end,
-            sentence,
-            possessive: false,
-        });
+        self.pending_break = false;
+        out.push(Token::new(m.start, m.end, self.sentence));
         if matches!(text, "." | "!" | "?") {
-            pending_break = true;
+            self.pending_break = true;
         }
     }
 }
