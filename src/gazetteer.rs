@@ -11,7 +11,8 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{LazyLock, Mutex};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa::DFA, Anchored, MatchKind};
 
 use crate::tagging::EntityKind;
 
@@ -90,7 +91,10 @@ pub struct Hit<'g> {
 
 pub struct Gazetteer {
     entries: Vec<Entry>,
-    automaton: AhoCorasick,
+    /// The DFA itself rather than `AhoCorasick`: it is walked byte by byte
+    /// from each word start (see [`Gazetteer::find`]), with no set-up per
+    /// search.
+    automaton: DFA,
     /// Bytes that some surface form starts with.
     first_bytes: [u8; 256],
     first_names: HashMap<String, Gender>,
@@ -215,9 +219,8 @@ impl Gazetteer {
         // A DFA: more memory (a few MB), the fastest scan; it runs over
         // every paragraph. Anchored: it is only run from the start of a
         // word (see [`Gazetteer::find`]).
-        let automaton = AhoCorasickBuilder::new()
+        let automaton = DFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .start_kind(aho_corasick::StartKind::Anchored)
             .build(&patterns)
             .expect("gazetteer automaton builds");
@@ -292,28 +295,49 @@ impl Gazetteer {
                 i += 1;
                 continue;
             }
-            let input = aho_corasick::Input::new(text)
-                .range(i..)
-                .anchored(aho_corasick::Anchored::Yes);
-            let Some(m) = self.automaton.find(input) else {
+            let Some((pattern, end)) = self.longest_at(bytes, i) else {
                 may_start = after[b as usize];
                 i += 1;
                 continue;
             };
             // A match that ends inside a word ("Oman" in "Omani") is no
             // hit, and nothing starts inside it either.
-            if !bytes.get(m.end()).is_some_and(|&b| is_word(b)) {
+            if !bytes.get(end).is_some_and(|&b| is_word(b)) {
                 hits.push(Hit {
-                    start: m.start(),
-                    end: m.end(),
-                    entry: &self.entries[m.pattern().as_usize()],
+                    start: i,
+                    end,
+                    entry: &self.entries[pattern],
                 });
             }
             // "U.S." ends in a dot, so the next byte may start a word.
-            i = m.end();
+            i = end;
             may_start = after[bytes[i - 1] as usize];
         }
         hits
+    }
+
+    /// The longest surface form starting at byte `start`: its index and
+    /// end.
+    fn longest_at(&self, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
+        let dfa = &self.automaton;
+        let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+        let mut longest = None;
+        for (at, &b) in bytes.iter().enumerate().skip(start) {
+            sid = dfa.next_state(Anchored::Yes, sid, b);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    let pattern = dfa.match_pattern(sid, 0);
+                    let end = at + 1;
+                    if end - dfa.pattern_len(pattern) == start {
+                        longest = Some((pattern.as_usize(), end));
+                    }
+                }
+            }
+        }
+        longest
     }
 
     /// Looks a whole name up (case-insensitive, leading "the" dropped).
