@@ -5,7 +5,8 @@
 //! comparison with a scan, `rg` on the PATH. It measures, in one run:
 //! - full build: MB/s and paragraphs/s with full tagging and with tagging
 //!   off (plain tantivy over the same paragraphs, same schema and writer),
-//!   and their ratio; speaker attribution alone, MB/s per core;
+//!   and their ratio (each build the fastest of three alternating rounds,
+//!   every round shown); speaker attribution alone, MB/s per core;
 //! - index size against corpus size; peak memory while indexing and
 //!   while searching (`wait4` of the real binary);
 //! - query latency over `../shared/bench/queries.txt`: warm in-process
@@ -23,6 +24,9 @@ use std::time::{Duration, Instant};
 use newsgrep::article::parse_json_record;
 use newsgrep::search::Request;
 use rayon::prelude::*;
+
+/// How many times each in-process build runs (alternating plain, tagged).
+const BUILD_ROUNDS: usize = 3;
 
 fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -443,13 +447,31 @@ fn main() {
         none_t.as_secs_f64(),
         none_rss as f64 / 1024.0
     ));
-    // 1. Full build, tagged and plain, in one run.
-    let (plain_s, plain_cpu, plain_paras) =
-        build_in_process(&jsonl, &work.join("plain-index"), false);
-    let (full_s, full_cpu, full_paras) = build_in_process(&jsonl, &work.join("tagged-index"), true);
+    // 1. Full build, tagged and plain, in one run: alternately, several
+    // times. A shared 2-core machine's noise (other guests' steal, lock
+    // holders descheduled) only ever slows a build down, and by up to a
+    // third: the fastest of each kind is its cost, the rounds show the spread.
+    let mut builds: Vec<[(f64, f64, u64); 2]> = Vec::new();
+    for _ in 0..BUILD_ROUNDS {
+        let plain = build_in_process(&jsonl, &work.join("plain-index"), false);
+        let tagged = build_in_process(&jsonl, &work.join("tagged-index"), true);
+        builds.push([plain, tagged]);
+    }
+    let fastest = |k: usize| {
+        builds
+            .iter()
+            .map(|b| b[k])
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .expect("at least one round")
+    };
+    let (plain_s, plain_cpu, plain_paras) = fastest(0);
+    let (full_s, full_cpu, full_paras) = fastest(1);
     let plain_mbs = mb(corpus_bytes) / plain_s;
     let full_mbs = mb(corpus_bytes) / full_s;
     sec.indexing.push_line("## Indexing\n".into());
+    sec.indexing.push_line(format!(
+        "Fastest of {BUILD_ROUNDS} alternating rounds of each build:\n"
+    ));
     sec.indexing
         .push_line("| build | seconds | CPU seconds | MB/s | paragraphs/s |".into());
     sec.indexing
@@ -466,6 +488,21 @@ fn main() {
         "\nRatio tagged/plain: **{:.2}×**.",
         full_mbs / plain_mbs
     ));
+    let rounds: Vec<String> = builds
+        .iter()
+        .map(|[p, t]| {
+            format!(
+                "plain {:.1} s ({:.1} CPU s), tagged {:.1} s ({:.1} CPU s): {:.2}×",
+                p.0,
+                p.1,
+                t.0,
+                t.1,
+                p.0 / t.0
+            )
+        })
+        .collect();
+    sec.indexing
+        .push_line(format!("Each round: {}.", rounds.join("; ")));
     let (tag_s, tag_bytes) = tagging_only(&jsonl, 5000);
     sec.indexing.push_line(format!(
         "Tagging alone (speakers and entities): {:.1} MB/s on one core.",
