@@ -129,6 +129,8 @@ fn mb(bytes: u64) -> f64 {
 /// paragraphs).
 fn build_in_process(jsonl: &Path, dir: &Path, tag: bool) -> (f64, f64, u64) {
     let _ = std::fs::remove_dir_all(dir);
+    // As `newsgrep index` does (see `newsgrep::alloc`).
+    newsgrep::alloc::indexing();
     let started = Instant::now();
     let cpu = cpu_seconds();
     let (index, fields, _) = newsgrep::index::open_for_write(dir).expect("index");
@@ -515,7 +517,8 @@ fn main() {
         plain_mbs / cores as f64
     ));
 
-    // 3. Warm in-process query latency.
+    // 3. Warm in-process query latency, on the allocator searches use.
+    newsgrep::alloc::searching();
     let (index, fields, payload) = newsgrep::index::open(&index_dir).expect("open index");
     let reader = index.reader().expect("reader");
     let searcher = reader.searcher();

@@ -5,8 +5,10 @@
 //! [`tokenizer`], [`index`] and [`update`] store paragraphs in tantivy and
 //! keep them in line with the corpus, [`search`] answers
 //! queries (with [`facets`], [`kindfilter`], [`ranked`] and [`snippet`]) and [`render`] prints them. [`cli`] holds every flag; [`app`] runs
-//! the commands and maps outcomes to exit codes.
+//! the commands and maps outcomes to exit codes. [`alloc`] picks the memory
+//! allocator: glibc's for searching, mimalloc's while indexing.
 
+pub mod alloc;
 pub mod app;
 pub mod article;
 pub mod cli;
@@ -28,3 +30,6 @@ pub mod tokenizer;
 pub mod update;
 
 pub use error::{Error, Result};
+
+#[global_allocator]
+static ALLOCATOR: alloc::NewsgrepAlloc = alloc::NewsgrepAlloc;

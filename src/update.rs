@@ -554,6 +554,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     if !corpus.is_dir() {
         return Err(Error::CorpusMissing(corpus.to_path_buf()));
     }
+    crate::alloc::indexing();
     let (index, fields, fresh) = index::open_for_write(index_dir)?;
     // Take the writer lock first: a second `newsgrep index` stops here.
     let writer = index::writer(&index, index_dir)?;
