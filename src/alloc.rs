@@ -12,6 +12,9 @@
 //! A search is a short process that allocates little. There mimalloc's
 //! set-up and fresh pages made the 40 benchmark queries 32% slower and a
 //! search's peak memory 2.4x larger, so searching stays on glibc.
+//! mimalloc still initialises itself when a process starts, linked in
+//! whether used or not: its version 2 (the `v2` feature) in ~10 µs,
+//! version 3 in 50-90 µs (more page faults), a few percent of a search.
 //!
 //! [`NewsgrepAlloc`] therefore hands out memory from glibc until
 //! [`indexing`] switches it to mimalloc; every block goes back to the
