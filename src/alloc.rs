@@ -6,7 +6,7 @@
 //! thread takes the owner's arena lock, and on a shared 2-core machine a
 //! descheduled lock holder turns into futex waits and wake-ups (80,000 to
 //! 300,000 a full AllSides build): the same build took 11 to 19 s. mimalloc
-//! frees across threads without locks: the full build is ~25% faster and
+//! frees across threads without locks: the full build is ~20% faster and
 //! steady from run to run.
 //!
 //! A search is a short process that allocates little. There mimalloc's

@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{LazyLock, Mutex};
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::{dfa::DFA, Anchored, MatchKind};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, MatchKind};
 
 use crate::tagging::EntityKind;
 
@@ -91,10 +92,10 @@ pub struct Hit<'g> {
 
 pub struct Gazetteer {
     entries: Vec<Entry>,
-    /// The DFA itself rather than `AhoCorasick`: it is walked byte by byte
-    /// from each word start (see [`Gazetteer::find`]), with no set-up per
-    /// search.
-    automaton: DFA,
+    /// The automaton itself rather than `AhoCorasick`: it is walked byte
+    /// by byte from each word start (see [`Gazetteer::find`]), with no
+    /// set-up per search.
+    automaton: NFA,
     /// Bytes that some surface form starts with.
     first_bytes: [u8; 256],
     first_names: HashMap<String, Gender>,
@@ -216,12 +217,14 @@ impl Gazetteer {
             e.country = capital_of.get(&e.canonical).cloned();
         }
         let patterns: Vec<&str> = entries.iter().map(|e| e.surface.as_str()).collect();
-        // A DFA: more memory (a few MB), the fastest scan; it runs over
-        // every paragraph. Anchored: it is only run from the start of a
-        // word (see [`Gazetteer::find`]).
-        let automaton = DFA::builder()
+        // A contiguous NFA, walked anchored from word starts (see
+        // [`Gazetteer::find`]): each start reads a few bytes, so what
+        // counts is staying in cache. The DFA over these ~2,000 forms is
+        // 6 MB, and with tantivy indexing on the other core its
+        // transitions missed the cache: the NFA took 40% less time in a
+        // full build (437 against 728 samples), though 0.6% more alone.
+        let automaton = aho_corasick::nfa::contiguous::Builder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(aho_corasick::StartKind::Anchored)
             .build(&patterns)
             .expect("gazetteer automaton builds");
         let mut first_bytes = [0u8; 256];
@@ -319,19 +322,19 @@ impl Gazetteer {
     /// The longest surface form starting at byte `start`: its index and
     /// end.
     fn longest_at(&self, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
-        let dfa = &self.automaton;
-        let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+        let nfa = &self.automaton;
+        let mut sid = nfa.start_state(Anchored::Yes).ok()?;
         let mut longest = None;
         for (at, &b) in bytes.iter().enumerate().skip(start) {
-            sid = dfa.next_state(Anchored::Yes, sid, b);
-            if dfa.is_special(sid) {
-                if dfa.is_dead(sid) {
+            sid = nfa.next_state(Anchored::Yes, sid, b);
+            if nfa.is_special(sid) {
+                if nfa.is_dead(sid) {
                     break;
                 }
-                if dfa.is_match(sid) {
-                    let pattern = dfa.match_pattern(sid, 0);
+                if nfa.is_match(sid) {
+                    let pattern = nfa.match_pattern(sid, 0);
                     let end = at + 1;
-                    if end - dfa.pattern_len(pattern) == start {
+                    if end - nfa.pattern_len(pattern) == start {
                         longest = Some((pattern.as_usize(), end));
                     }
                 }
