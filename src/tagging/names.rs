@@ -564,10 +564,13 @@ fn is_name_word(w: &Word) -> bool {
     if !w.is_capitalised() || w.is_punct() {
         return false;
     }
-    if let Some((head, tail)) = w.text.rsplit_once('-') {
+    // A byte loop: words are short, and `rsplit_once` called `memrchr`
+    // for every capitalised word.
+    if let Some(cut) = w.text.bytes().rposition(|b| b == b'-') {
+        let (head, tail) = (&w.text[..cut], &w.text[cut + 1..]);
         let tail_lower = tail.chars().next().is_some_and(char::is_lowercase);
         let party_label = head.len() == 1 && matches!(head, "R" | "D" | "I");
-        if (tail_lower && head.chars().count() > 2) || party_label {
+        if (tail_lower && head.chars().nth(2).is_some()) || party_label {
             return false;
         }
     }
@@ -807,7 +810,7 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
         && g.is_first_name(first)
         && words[range.clone()]
             .iter()
-            .all(|w| !w.is_punct() && w.text.chars().count() > 1 || w.text.ends_with('.'))
+            .all(|w| !w.is_punct() && w.text.chars().nth(1).is_some() || w.text.ends_with('.'))
         && g.lookup_exact(first).is_none_or(|_| range.len() >= 2)
     {
         return NameClass::Person {

@@ -273,7 +273,9 @@ impl<'t> Tokeniser<'t> {
         if text == "." {
             if let Some(prev) = out.last_mut() {
                 let p = &folded[prev.start..prev.end];
-                let initial = p.chars().count() == 1 && p.chars().all(char::is_uppercase);
+                let mut chars = p.chars();
+                let initial =
+                    chars.next().is_some_and(char::is_uppercase) && chars.next().is_none();
                 if prev.end == m.start && !p.ends_with('.') && (initial || is_abbreviation(p)) {
                     prev.end = m.end;
                     return;
