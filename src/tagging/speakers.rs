@@ -1125,26 +1125,25 @@ impl<'p, 'a> Memory<'p, 'a> {
                 return Some((name.clone(), role.clone()));
             }
         }
-        let words = st.words;
-        let mentioned_here = st.runs.iter().filter(|r| r.end <= at).rev();
-        for r in mentioned_here {
-            if let NameClass::Person { name_start, .. } = st.names.class(words, r) {
-                let (name, g) = mentioned_person(words, name_start, r, people);
-                if fits(g) {
-                    return Some((name, None));
-                }
-            }
-        }
-        for (pi, r) in self.mentioned.iter().rev() {
+        // People mentioned earlier in this paragraph, then before it.
+        let here = st
+            .runs
+            .iter()
+            .filter(|r| r.end <= at)
+            .rev()
+            .map(|r| (st.words, st.names, r));
+        let before = self.mentioned.iter().rev().map(|(pi, r)| {
             let p = &self.paragraphs[*pi];
-            if let NameClass::Person { name_start, .. } = p.names.class(&p.words, r) {
-                let (name, g) = mentioned_person(&p.words, name_start, r, people);
-                if fits(g) {
-                    return Some((name, None));
+            (&p.words[..], &p.names, r)
+        });
+        here.chain(before)
+            .find_map(|(words, names, r)| match names.class(words, r) {
+                NameClass::Person { name_start, .. } => {
+                    let (name, g) = mentioned_person(words, name_start, r, people);
+                    fits(g).then_some((name, None))
                 }
-            }
-        }
-        None
+                _ => None,
+            })
     }
 }
 
