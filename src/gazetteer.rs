@@ -73,14 +73,22 @@ pub struct Entry {
     pub country: Option<String>,
 }
 
-/// 1 for the bytes a word may start after (not letters, digits or UTF-8).
-static AFTER_NON_WORD: LazyLock<[u8; 256]> = LazyLock::new(|| {
+/// A byte of a word: an ASCII letter or digit, or part of a non-ASCII
+/// character (folded text keeps accented letters).
+const fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// 1 for the bytes a word may start after: those not [`is_word_byte`].
+static AFTER_NON_WORD: [u8; 256] = {
     let mut t = [0u8; 256];
-    for (b, v) in t.iter_mut().enumerate() {
-        *v = u8::from(b < 0x80 && !(b as u8).is_ascii_alphanumeric());
+    let mut b = 0;
+    while b < 256 {
+        t[b] = !is_word_byte(b as u8) as u8;
+        b += 1;
     }
     t
-});
+};
 
 /// A gazetteer hit in a text, in byte offsets.
 #[derive(Debug, Clone, Copy)]
@@ -284,12 +292,11 @@ impl Gazetteer {
     /// as it did in an unanchored scan of every byte.
     pub fn find<'g>(&'g self, text: &str) -> Vec<Hit<'g>> {
         let bytes = text.as_bytes();
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
         let mut hits = Vec::new();
         // One test a byte from two tables (testing for a word start first
         // mispredicted at every word): `starts[b]` is 1 if a form starts
         // with `b`, `after[b]` 1 if a word may start after `b`.
-        let (starts, after) = (&self.first_bytes, &*AFTER_NON_WORD);
+        let (starts, after) = (&self.first_bytes, &AFTER_NON_WORD);
         let mut i = 0;
         let mut may_start = 1u8;
         while i < bytes.len() {
@@ -306,7 +313,7 @@ impl Gazetteer {
             };
             // A match that ends inside a word ("Oman" in "Omani") is no
             // hit, and nothing starts inside it either.
-            if !bytes.get(end).is_some_and(|&b| is_word(b)) {
+            if !bytes.get(end).is_some_and(|&b| is_word_byte(b)) {
                 hits.push(Hit {
                     start: i,
                     end,

@@ -370,12 +370,10 @@ pub fn speaker_facet(s: &Speaker) -> Facet {
     Facet::from_path([s.kind.as_str(), s.name.as_str()])
 }
 
-/// About the bytes a paragraph's document holds. tantivy's default is 1 KB
-/// for every document, which glibc does not cache per thread: the indexing
-/// threads that free documents built on other threads then queued on those
-/// threads' malloc locks (the most frequent wake-ups of a full build).
-fn document_bytes(a: &crate::article::Article, p: &crate::tagging::TaggedParagraph) -> usize {
-    // Each value costs a few bytes of type, length and address besides its text.
+/// About the bytes of an article's fields that every paragraph's document
+/// holds, with what each value costs besides its text (type, length,
+/// address). See [`paragraph_bytes`].
+fn article_bytes(a: &crate::article::Article) -> usize {
     const PER_VALUE: usize = 12;
     let strings = [&a.path, &a.title]
         .into_iter()
@@ -384,22 +382,32 @@ fn document_bytes(a: &crate::article::Article, p: &crate::tagging::TaggedParagra
         .chain(&a.dateline)
         .map(String::len)
         .sum::<usize>();
+    strings + 16 * PER_VALUE
+}
+
+/// About the bytes a paragraph's own values add to its document. A
+/// document is sized with these instead of tantivy's default 1 KB, which
+/// glibc does not cache per thread: the indexing threads that free
+/// documents built on other threads then queued on those threads' malloc
+/// locks (the most frequent wake-ups of a full build).
+fn paragraph_bytes(p: &crate::tagging::TaggedParagraph) -> usize {
     let tags = p.entities.iter().map(|e| e.name.len() + 8).sum::<usize>()
         + p.speakers
             .iter()
             .map(|s| 3 * (s.name.len() + 8) + 64)
             .sum::<usize>();
-    p.text.len() + strings + tags + 16 * PER_VALUE
+    p.text.len() + tags
 }
 
 /// The tantivy documents of one tagged article, keyed by its content hash.
 pub fn documents(tagged: &TaggedArticle, key: &str, f: &Fields) -> Vec<TantivyDocument> {
     let a = &tagged.article;
+    let shared = article_bytes(a);
     tagged
         .paragraphs
         .iter()
         .map(|p| {
-            let mut doc = TantivyDocument::with_capacity(document_bytes(a, p));
+            let mut doc = TantivyDocument::with_capacity(shared + paragraph_bytes(p));
             doc.add_u64(f.key, doc_key(key));
             doc.add_text(f.path, &a.path);
             if p.index == 0 {
