@@ -223,6 +223,28 @@ fn is_weapon_head(lower: &str) -> bool {
     }
 }
 
+/// Every weapon noun contains one of these: a SIMD search for them in a
+/// paragraph's lower-case text (~150 ns) turns away 19 paragraphs in 20,
+/// where asking [`is_weapon_head`] of each word took a tenth of the
+/// tagger's time. `None` where the CPU has no such search: then every
+/// paragraph's words are asked.
+static WEAPON_HEAD_STEMS: LazyLock<Option<aho_corasick::packed::Searcher>> = LazyLock::new(|| {
+    let stems = WEAPON_HEADS
+        .iter()
+        .filter(|h| !WEAPON_HEADS.iter().any(|o| o != *h && h.starts_with(o)));
+    aho_corasick::packed::Config::new()
+        .builder()
+        .extend(stems)
+        .build()
+});
+
+/// Could one of the words whose lower case is in `lower` be a weapon noun?
+fn may_have_weapon_head(lower: &str) -> bool {
+    WEAPON_HEAD_STEMS
+        .as_ref()
+        .is_none_or(|s| s.find(lower).is_some())
+}
+
 /// The modifiers just before a weapon noun ("122mm and 152mm ", "ballistic "),
 /// matched on a short window that ends where the noun starts.
 static WEAPON_MODIFIERS: LazyLock<Regex> = LazyLock::new(|| {
@@ -616,7 +638,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     for (_, _, name) in designators(p.folded) {
         push(&mut out, EntityKind::Weapon, name, "pattern:designator");
     }
-    if p.words.iter().any(|w| is_weapon_head(w.lower())) {
+    if may_have_weapon_head(p.lower) && p.words.iter().any(|w| is_weapon_head(w.lower())) {
         for (_, _, name) in weapon_types(p.folded) {
             push(&mut out, EntityKind::Weapon, name, "pattern:weapon-type");
         }
@@ -671,6 +693,15 @@ mod tests {
                     launcher howitzers jet bombers interceptor weapons munition rifles mines";
         for m in WEAPON_HEAD.find_iter(text) {
             assert!(is_weapon_head(m.as_str()), "{}", m.as_str());
+        }
+        // The paragraph filter lets every weapon noun through, inside
+        // others' words too; and turns a paragraph without one away.
+        for h in WEAPON_HEADS {
+            assert!(may_have_weapon_head(h), "{h}");
+            assert!(may_have_weapon_head(&format!("the anti-{h} unit")), "{h}");
+        }
+        if WEAPON_HEAD_STEMS.is_some() {
+            assert!(!may_have_weapon_head("the minister said on tuesday"));
         }
     }
 

@@ -129,6 +129,8 @@ pub struct TaggedArticle {
 pub struct Prepared<'a> {
     pub kind: ParagraphKind,
     pub folded: &'a str,
+    /// The lower-case text every word's [`tokens::Word::lower`] is part of.
+    pub lower: &'a str,
     pub words: Vec<tokens::Word<'a>>,
     pub names: names::Names,
     /// Gazetteer hits in `folded`, found once.
@@ -195,12 +197,13 @@ fn prepare<'a>(article: &Article, texts: &'a mut Texts) -> Vec<Prepared<'a>> {
         .iter()
         .zip(texts.folded.iter().zip(texts.lower.iter_mut()))
         .map(|(p, (folded, lower))| {
-            let words = tokens::words(folded, lower);
+            let (words, lower) = tokens::words_and_lower(folded, lower);
             let names = names::Names::of(&words);
             let hits = crate::gazetteer::gazetteer().find(folded);
             Prepared {
                 kind: p.kind,
                 folded,
+                lower,
                 words,
                 names,
                 hits,

@@ -163,6 +163,12 @@ impl Token {
 /// lower-case text the words borrow: the ASCII lower case of `folded` (same
 /// offsets), then the lower case of each word that has other letters.
 pub fn words<'a>(folded: &'a str, lower: &'a mut String) -> Vec<Word<'a>> {
+    words_and_lower(folded, lower).0
+}
+
+/// [`words`], and the lower-case text they borrow: every word's
+/// [`Word::lower`] is a part of it.
+pub fn words_and_lower<'a>(folded: &'a str, lower: &'a mut String) -> (Vec<Word<'a>>, &'a str) {
     SCRATCH.with_borrow_mut(|scratch| words_with(folded, lower, scratch))
 }
 
@@ -181,7 +187,11 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
-fn words_with<'a>(folded: &'a str, lower: &'a mut String, scratch: &mut Scratch) -> Vec<Word<'a>> {
+fn words_with<'a>(
+    folded: &'a str,
+    lower: &'a mut String,
+    scratch: &mut Scratch,
+) -> (Vec<Word<'a>>, &'a str) {
     let Scratch {
         tokens,
         lower_ranges,
@@ -226,7 +236,7 @@ fn words_with<'a>(folded: &'a str, lower: &'a mut String, scratch: &mut Scratch)
             sentence: t.sentence,
         });
     }
-    words
+    (words, lower)
 }
 
 /// Turns raw tokens into words with sentence numbers: possessives split
