@@ -17,7 +17,7 @@ use tantivy::{DocAddress, Index, Score, Searcher, TantivyDocument, Term};
 
 use crate::article::ParagraphKind;
 use crate::error::{Error, Result};
-use crate::index::{Fields, Payload};
+use crate::index::{Fields, Payload, StoredTag};
 use crate::kindfilter::WithoutTerms;
 use crate::ranked;
 use crate::tagging::{EntityKind, QuoteType};
@@ -997,36 +997,28 @@ fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
 
 /// The speakers and entities stored with a paragraph.
 pub fn tags_of(doc: &TantivyDocument, f: &Fields) -> (Vec<HitSpeaker>, Vec<Tag>) {
-    let speakers: Vec<HitSpeaker> = doc
-        .get_first(f.speakers_json)
-        .and_then(|v| v.as_str())
-        .and_then(|s| serde_json::from_str::<Vec<StoredSpeaker>>(s).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| HitSpeaker {
-            name: s.name,
-            kind: s.kind,
-            quote: s.quote,
-            role: s.role,
-        })
-        .collect();
-    let entities: Vec<Tag> = doc
-        .get_all(f.entity)
-        .filter_map(|v| v.as_facet().map(|s| s.to_string()))
-        .filter_map(|encoded| {
-            let facet = Facet::from_encoded(encoded.clone().into_bytes())
-                .ok()
-                .filter(|f| f.to_path().len() == 2)
-                .or_else(|| Facet::from_text(&encoded).ok())?;
-            match facet.to_path().as_slice() {
-                [kind, name] => Some(Tag {
-                    name: name.to_string(),
-                    kind: kind.to_string(),
-                }),
-                _ => None,
-            }
-        })
-        .collect();
+    let mut speakers = Vec::new();
+    let mut entities = Vec::new();
+    let stored = doc.get_first(f.tags).and_then(|v| v.as_str());
+    for tag in stored.into_iter().flat_map(crate::index::decode_tags) {
+        match tag {
+            StoredTag::Speaker {
+                kind,
+                quote,
+                name,
+                role,
+            } => speakers.push(HitSpeaker {
+                name: name.to_string(),
+                kind: kind.to_string(),
+                quote,
+                role: role.map(str::to_string),
+            }),
+            StoredTag::Entity { kind, name } => entities.push(Tag {
+                name: name.to_string(),
+                kind: kind.to_string(),
+            }),
+        }
+    }
     (speakers, entities)
 }
 
@@ -1080,15 +1072,6 @@ fn make_hit(
         also: Vec::new(),
         context: Vec::new(),
     }
-}
-
-/// The speaker record stored with each paragraph.
-#[derive(serde::Deserialize)]
-struct StoredSpeaker {
-    name: String,
-    kind: String,
-    quote: QuoteType,
-    role: Option<String>,
 }
 
 /// Overlapping highlight ranges (a designator and its parts) become one.
