@@ -117,9 +117,9 @@ pub fn with_lowered<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
         let buf = &mut buf[..bytes.len()];
         buf.copy_from_slice(bytes);
         buf.make_ascii_lowercase();
-        if let Ok(lower) = std::str::from_utf8(buf) {
-            return f(lower);
-        }
+        // SAFETY: `bytes` is ASCII, and ASCII lower-cased is ASCII, so
+        // valid UTF-8. (Validating again was 2% of the tagger's time.)
+        return f(unsafe { std::str::from_utf8_unchecked(buf) });
     }
     f(&s.to_lowercase())
 }

@@ -383,11 +383,8 @@ fn military_nearby(folded: &str, start: usize, end: usize, window: usize) -> boo
 pub fn designators(folded: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     // Every designator has a hyphen before a digit: most paragraphs have none.
-    if !folded
-        .as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'-' && w[1].is_ascii_digit())
-    {
+    let bytes = folded.as_bytes();
+    if !memchr::memchr_iter(b'-', bytes).any(|i| bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) {
         return out;
     }
     for c in DESIGNATOR.captures_iter(folded) {
