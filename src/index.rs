@@ -374,8 +374,9 @@ pub fn speaker_facet(s: &Speaker) -> Facet {
 
 /// One tag of a paragraph as stored in `tags`: a line each, fields
 /// separated by tabs: `s kind d|i name role` for a speaker (direct or
-/// indirect), `e kind name` for an entity. Storing these as JSON and the
-/// entities as stored facets cost the tagged build ~4% of its cycles.
+/// indirect), `e kind name` for an entity. Storing the speakers as JSON
+/// and the entities as stored facets cost the tagged build 1.5% more
+/// cycles, and the index 2% more bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoredTag<'a> {
     Speaker {
