@@ -11,7 +11,9 @@
 //! ordinal to zero and scan); more are counted in that array; and when most
 //! documents match ("the"), the counts start from every value's count in
 //! the segment (recorded in its name table, or else counted in one bulk
-//! pass) and the documents that did not match are taken away.
+//! pass) and the documents that did not match are taken away. Segments
+//! are counted apart, so merging them asks each segment for the exact
+//! count of every value another segment kept (see `TopFacets::merge`).
 //!
 //! Names come from a name table `newsgrep index` writes beside each
 //! segment (ordinal → name, two reads a name), not from tantivy's facet
@@ -98,8 +100,8 @@ pub struct TopFacetsSegment {
     max_doc: DocId,
     /// Matching documents.
     hits: Hits,
-    /// Values kept per kind in this segment (more than `k`, so merging
-    /// segments stays close to exact).
+    /// Values kept per kind in this segment: more than `k`, so that the
+    /// merge's second round (see [`TopFacets::merge`]) is rarely needed.
     keep: usize,
 }
 
@@ -168,25 +170,113 @@ impl TopFacets {
         })
     }
 
-    /// One field's counts from every segment, merged.
-    fn merge(&self, segments: Vec<Counts>) -> Counts {
-        let mut merged: FxHashMap<(String, String), u64> = FxHashMap::default();
-        for seg in segments {
-            for (kind, name, n) in seg {
-                *merged.entry((kind, name)).or_default() += n;
+    /// One field's counts from every segment, merged: the top `k` of each
+    /// kind, each counted exactly.
+    ///
+    /// A segment hands over only its top values, so a value left out of one
+    /// segment's top would miss that segment's count. Every value a segment
+    /// kept is therefore counted in every other segment too (its ordinal
+    /// there, by name). A value no segment kept has at most each segment's
+    /// smallest kept count ("cut") in it, so it cannot reach the `k`-th
+    /// total unless the cuts add up to that; then, in each segment, the
+    /// values with at least the `k`-th total minus the other segments' cuts
+    /// are counted as well (the "three-phase uniform threshold" of
+    /// distributed top-k).
+    fn merge(&self, kinds: &[String], segments: Vec<FieldFruit>) -> Counts {
+        let mut out: Counts = Vec::new();
+        for (ki, kind) in kinds.iter().enumerate() {
+            let kept: Vec<FxHashMap<&str, u32>> = segments
+                .iter()
+                .map(|s| s.top[ki].iter().map(|(n, c)| (n.as_str(), *c)).collect())
+                .collect();
+            let count_in = |s: usize, name: &str| -> u64 {
+                if let Some(&c) = kept[s].get(name) {
+                    return u64::from(c);
+                }
+                segments[s].count_of(ki, name)
+            };
+            let mut totals: FxHashMap<String, u64> = FxHashMap::default();
+            let add = |names: Vec<String>, totals: &mut FxHashMap<String, u64>| {
+                for name in names {
+                    if let std::collections::hash_map::Entry::Vacant(e) = totals.entry(name) {
+                        let total = (0..segments.len()).map(|s| count_in(s, e.key())).sum();
+                        e.insert(total);
+                    }
+                }
+            };
+            let first: Vec<String> = segments
+                .iter()
+                .flat_map(|s| s.top[ki].iter().map(|(n, _)| n.clone()))
+                .collect();
+            add(first, &mut totals);
+            let cuts: Vec<u64> = segments.iter().map(|s| u64::from(s.cut[ki])).collect();
+            let bound: u64 = cuts.iter().sum();
+            if self.k > 0 && bound > 0 {
+                let mut sorted: Vec<u64> = totals.values().copied().collect();
+                sorted.sort_unstable_by(|a, b| b.cmp(a));
+                // Some segment cut values, so it kept at least k of them.
+                let kth = sorted.get(self.k - 1).copied().unwrap_or(0);
+                if bound >= kth {
+                    let mut more = Vec::new();
+                    for (s, &cut) in segments.iter().zip(&cuts) {
+                        if cut > 0 {
+                            let need = kth.saturating_sub(bound - cut).max(1);
+                            more.extend(s.names_with_at_least(ki, need));
+                        }
+                    }
+                    add(more, &mut totals);
+                }
             }
+            let mut counts: Counts = totals
+                .into_iter()
+                .filter(|(_, c)| *c > 0)
+                .map(|(n, c)| (kind.clone(), n, c))
+                .collect();
+            counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+            if self.k > 0 {
+                counts.truncate(self.k);
+            }
+            out.extend(counts);
         }
-        let mut out: Counts = merged.into_iter().map(|((k, n), c)| (k, n, c)).collect();
         out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
-        if self.k > 0 {
-            let mut per_kind: FxHashMap<String, usize> = FxHashMap::default();
-            out.retain(|(kind, _, _)| {
-                let n = per_kind.entry(kind.clone()).or_default();
-                *n += 1;
-                *n <= self.k
-            });
-        }
         out
+    }
+}
+
+/// What a segment found of one field: its top values of each kind, and
+/// what merging needs to count any other value in it.
+pub struct FieldFruit {
+    counter: FieldCounter,
+    /// (ordinal, count) of every value among the hits, in ordinal order.
+    present: Vec<(u64, u32)>,
+    /// Per kind: the kept values (name, count), most frequent first.
+    top: Vec<Vec<(String, u32)>>,
+    /// Per kind: the smallest kept count when some values were left out,
+    /// else 0.
+    cut: Vec<u32>,
+}
+
+impl FieldFruit {
+    /// The count among the hits of the value `name` of kind `ki`.
+    fn count_of(&self, ki: usize, name: &str) -> u64 {
+        if self.cut[ki] == 0 {
+            return 0; // every value of the kind was kept
+        }
+        self.counter
+            .ord_of(ki, name)
+            .and_then(|ord| self.present.binary_search_by_key(&ord, |p| p.0).ok())
+            .map_or(0, |i| u64::from(self.present[i].1))
+    }
+
+    /// The names of kind `ki` counted at least `need` times among the hits.
+    fn names_with_at_least(&self, ki: usize, need: u64) -> Vec<String> {
+        let (_, start, end) = &self.counter.ranges[ki];
+        let ords = self
+            .present
+            .iter()
+            .filter(|(o, c)| o >= start && o < end && u64::from(*c) >= need)
+            .map(|(o, _)| *o);
+        self.counter.names(ords).into_values().collect()
     }
 }
 
@@ -211,16 +301,19 @@ impl Collector for TopFacets {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<Vec<Counts>>) -> tantivy::Result<Vec<Counts>> {
-        let mut per_field: Vec<Vec<Counts>> = vec![Vec::new(); self.fields.len()];
+    fn merge_fruits(&self, segments: Vec<Vec<FieldFruit>>) -> tantivy::Result<Vec<Counts>> {
+        let mut per_field: Vec<Vec<FieldFruit>> = std::iter::repeat_with(Vec::new)
+            .take(self.fields.len())
+            .collect();
         for seg in segments {
-            for (field, counts) in per_field.iter_mut().zip(seg) {
-                field.push(counts);
+            for (field, fruit) in per_field.iter_mut().zip(seg) {
+                field.push(fruit);
             }
         }
         Ok(per_field
             .into_iter()
-            .map(|segments| self.merge(segments))
+            .zip(&self.fields)
+            .map(|(segments, (_, kinds))| self.merge(kinds, segments))
             .collect())
     }
 }
@@ -453,7 +546,7 @@ fn each_doc(bits: &BitSet, absent: bool, mut f: impl FnMut(&[DocId])) {
 }
 
 impl SegmentCollector for TopFacetsSegment {
-    type Fruit = Vec<Counts>;
+    type Fruit = Vec<FieldFruit>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.hits.add(&[doc], self.max_doc);
@@ -464,7 +557,7 @@ impl SegmentCollector for TopFacetsSegment {
         self.hits.add(docs, self.max_doc);
     }
 
-    fn harvest(self) -> Vec<Counts> {
+    fn harvest(self) -> Vec<FieldFruit> {
         let mut hits = self.hits;
         if let Hits::Listed(docs) = &mut hits {
             if !docs.is_sorted() {
@@ -473,10 +566,16 @@ impl SegmentCollector for TopFacetsSegment {
         }
         let mut buffers = Buffers::default();
         self.fields
-            .iter()
-            .map(|field| {
-                let present = field.present(&hits, self.max_doc, &mut buffers);
-                field.top(&present, self.keep)
+            .into_iter()
+            .map(|counter| {
+                let present = counter.present(&hits, self.max_doc, &mut buffers);
+                let (top, cut) = counter.top(&present, self.keep);
+                FieldFruit {
+                    counter,
+                    present,
+                    top,
+                    cut,
+                }
             })
             .collect()
     }
@@ -484,11 +583,14 @@ impl SegmentCollector for TopFacetsSegment {
 
 impl FieldCounter {
     /// The top `keep` values of each kind among `present` ((ordinal,
-    /// count), in ordinal order), named.
-    fn top(&self, present: &[(u64, u32)], keep: usize) -> Counts {
-        // The top values of each kind: (kind, count, ordinal), in output order.
-        let mut kept: Vec<(usize, u32, u64)> = Vec::new();
-        for (k, (_, start, end)) in self.ranges.iter().enumerate() {
+    /// count), in ordinal order), named; and per kind the smallest count
+    /// kept if some values were left out (else 0).
+    #[allow(clippy::type_complexity)]
+    fn top(&self, present: &[(u64, u32)], keep: usize) -> (Vec<Vec<(String, u32)>>, Vec<u32>) {
+        // The top values of each kind: (count, ordinal), in output order.
+        let mut kept: Vec<Vec<(u32, u64)>> = Vec::new();
+        let mut cut = Vec::new();
+        for (_, start, end) in &self.ranges {
             let from = present.partition_point(|(o, _)| o < start);
             let to = present.partition_point(|(o, _)| o < end);
             let mut best: Vec<(u32, u64)> = present[from..to.max(from)]
@@ -496,20 +598,49 @@ impl FieldCounter {
                 .map(|&(o, c)| (c, o))
                 .collect();
             let order = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-            if best.len() > keep {
+            let cuts = best.len() > keep;
+            if cuts {
                 best.select_nth_unstable_by(keep, order);
                 best.truncate(keep);
             }
             best.sort_unstable_by(order);
-            kept.extend(best.into_iter().map(|(c, o)| (k, c, o)));
+            cut.push(if cuts {
+                best.last().map_or(0, |b| b.0)
+            } else {
+                0
+            });
+            kept.push(best);
         }
-        let names = self.names(kept.iter().map(|&(_, _, o)| o));
-        kept.into_iter()
-            .filter_map(|(k, count, ord)| {
-                let name = names.get(&ord)?.clone();
-                Some((self.ranges[k].0.clone(), name, u64::from(count)))
+        let names = self.names(kept.iter().flatten().map(|&(_, o)| o));
+        let top = kept
+            .into_iter()
+            .map(|best| {
+                best.into_iter()
+                    .filter_map(|(count, ord)| Some((names.get(&ord)?.clone(), count)))
+                    .collect()
             })
-            .collect()
+            .collect();
+        (top, cut)
+    }
+
+    /// The ordinal of the value `name` of kind `ki`, if the segment has it.
+    fn ord_of(&self, ki: usize, name: &str) -> Option<u64> {
+        let (kind, start, end) = &self.ranges[ki];
+        let Some(table) = &self.names else {
+            let key = format!("{kind}\u{0}{name}");
+            return self.reader.facet_dict().term_ord(key.as_bytes()).ok()?;
+        };
+        // A kind's values are one run of the dictionary, in byte order.
+        let (mut lo, mut hi) = (*start, *end);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match table.name(mid)?.as_bytes().cmp(name.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
     }
 
     /// Names of facet ordinals: from the segment's name table, or else in
@@ -897,6 +1028,111 @@ mod tests {
                 .expect("search");
             assert_eq!(blocks, expected, "{w}");
             assert_eq!(one_by_one, expected, "{w}");
+        }
+    }
+
+    /// The top `k` over several segments, each with its own favourite
+    /// values, is the top `k` of exact counts: a value outside one
+    /// segment's kept values still gets that segment's count, and one no
+    /// segment kept still ranks when its counts add up.
+    #[test]
+    fn top_values_over_segments_are_counted_exactly() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut schema = Schema::builder();
+        let entity = schema.add_facet_field("entity", FacetOptions::default());
+        let word = schema.add_text_field("w", tantivy::schema::STRING);
+        let index = Index::create_in_dir(dir.path(), schema.build()).expect("index");
+        let mut writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        // Segment s: its own people "s<s>v00".."s<s>v11" 10 times each, "x"
+        // 2 times (25 in the last), "y" 9 times: under every segment's cut
+        // of 10; places "p<s>" 3 + s times and "q" once.
+        let mut docs: Vec<(String, Vec<String>)> = Vec::new();
+        for s in 0..4 {
+            let mut segment = Vec::new();
+            for v in 0..12 {
+                for i in 0..10 {
+                    segment.push(format!("/person/s{s}v{v:02}/{i}"));
+                }
+            }
+            let x = if s == 3 { 25 } else { 2 };
+            segment.extend((0..x).map(|i| format!("/person/x/{i}")));
+            segment.extend((0..9).map(|i| format!("/person/y/{i}")));
+            segment.extend((0..(3 + s)).map(|i| format!("/place/p{s}/{i}")));
+            segment.push("/place/q/0".to_string());
+            for (n, v) in segment.iter().enumerate() {
+                // "/kind/name/i": one document a value; the word splits them.
+                let path: Vec<&str> = v.trim_start_matches('/').split('/').collect();
+                let w = if n % 3 == 0 { "third" } else { "rest" };
+                let mut d = doc!(word => w);
+                d.add_facet(entity, Facet::from_path([path[0], path[1]]));
+                writer.add_document(d).expect("add");
+                docs.push((w.to_string(), vec![format!("{}/{}", path[0], path[1])]));
+            }
+            writer.commit().expect("commit");
+        }
+        let searcher = index.reader().expect("reader").searcher();
+        assert_eq!(searcher.segment_readers().len(), 4);
+        write_name_tables(&searcher, dir.path(), &["entity"]).expect("write");
+        let expected = |k: usize, w: Option<&str>| -> Counts {
+            let mut all: FxHashMap<(String, String), u64> = FxHashMap::default();
+            for (dw, values) in &docs {
+                if w.is_none_or(|w| w == dw) {
+                    for v in values {
+                        let (kind, name) = v.split_once('/').expect("kind/name");
+                        *all.entry((kind.into(), name.into())).or_default() += 1;
+                    }
+                }
+            }
+            let mut counts: Counts = all.into_iter().map(|((k, n), c)| (k, n, c)).collect();
+            counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+            let mut per_kind: FxHashMap<String, usize> = FxHashMap::default();
+            counts.retain(|(kind, _, _)| {
+                let n = per_kind.entry(kind.clone()).or_default();
+                *n += 1;
+                *n <= k
+            });
+            counts
+        };
+        for names in [NameTables::open(dir.path()), NameTables::default()] {
+            for k in [1, 2, 3, 5] {
+                for w in [None, Some("third"), Some("rest")] {
+                    let top = TopFacets::new(&names, &[("entity", &["person", "place"])], k);
+                    let got = match w {
+                        None => searcher.search(&tantivy::query::AllQuery, &top),
+                        Some(w) => searcher.search(
+                            &tantivy::query::TermQuery::new(
+                                tantivy::Term::from_field_text(word, w),
+                                tantivy::schema::IndexRecordOption::Basic,
+                            ),
+                            &top,
+                        ),
+                    }
+                    .expect("search")
+                    .remove(0);
+                    assert_eq!(got, expected(k, w), "k {k}, word {w:?}");
+                }
+            }
+            // x: 2 + 2 + 2 + 25, though only the last segment keeps it;
+            // y: 9 in each segment, kept by none.
+            let top = TopFacets::new(&names, &[("entity", &["person", "place"])], 1);
+            let got = searcher
+                .search(&tantivy::query::AllQuery, &top)
+                .expect("search");
+            assert_eq!(
+                got[0],
+                vec![
+                    ("person".to_string(), "y".to_string(), 36),
+                    ("place".to_string(), "p3".to_string(), 6)
+                ]
+            );
+            let top = TopFacets::new(&names, &[("entity", &["person"])], 2);
+            let got = searcher
+                .search(&tantivy::query::AllQuery, &top)
+                .expect("search");
+            assert_eq!(got[0][1], ("person".to_string(), "x".to_string(), 31));
         }
     }
 
