@@ -634,7 +634,7 @@ impl FieldCounter {
         let (mut lo, mut hi) = (*start, *end);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match table.name(mid)?.as_bytes().cmp(name.as_bytes()) {
+            match table.name_bytes(mid)?.cmp(name.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(mid),
@@ -779,15 +779,20 @@ impl NameTable {
     }
 
     fn name(&self, ord: u64) -> Option<&str> {
+        std::str::from_utf8(self.name_bytes(ord)?)
+            .ok()
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The bytes of a name, unchecked: enough to compare it.
+    fn name_bytes(&self, ord: u64) -> Option<&[u8]> {
         if ord >= self.n {
             return None;
         }
         let (start, end) = (self.offset(ord)?, self.offset(ord + 1)?);
-        let b = self
-            .bytes
+        self.bytes
             .as_slice()
-            .get(self.base + start..self.base + end)?;
-        std::str::from_utf8(b).ok().filter(|s| !s.is_empty())
+            .get(self.base + start..self.base + end)
     }
 
     /// The ordinals of `kind`'s values: empty when the segment has none.
