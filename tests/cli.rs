@@ -484,6 +484,30 @@ fn bbc_politics_indexes_and_searches() {
         "{}",
         v["facets"]
     );
+
+    // The index has a segment per indexing thread; a search's top facet
+    // values are still the first of the exact counts of every value, which
+    // `speakers` and `entities --limit 0` list (a value outside one
+    // segment's own top values once lost that segment's count, or its
+    // place in the list).
+    let (v, code) = json(
+        dir.path(),
+        &["search", "Labour", "--index", "idx", "--json"],
+    );
+    assert_eq!(code, 0, "{v}");
+    for facet in ["speaker", "person", "org", "place"] {
+        let mut args = vec!["entities", "--kind", facet];
+        if facet == "speaker" {
+            args = vec!["speakers"];
+        }
+        args.extend(["Labour", "--limit", "0", "--index", "idx", "--json"]);
+        let (all, code) = json(dir.path(), &args);
+        assert_eq!(code, 0, "{all}");
+        let top = v["facets"][facet].as_array().unwrap();
+        let all = all.as_array().unwrap();
+        assert!(top.len() == 10 && all.len() > 20, "{facet}: {}", all.len());
+        assert_eq!(top[..], all[..top.len()], "{facet}");
+    }
 }
 
 #[test]
