@@ -329,12 +329,17 @@ fn resolve_filter(value: &str, known: &BTreeSet<(String, String)>) -> Resolved {
         .collect();
     if !exact.is_empty() {
         let mut names = exact;
-        match distinct_names(&whole).len() {
-            1 if v_words.len() == 1 => names.extend(whole),
+        // The surname rule is for people: a place or organisation named
+        // exactly is itself ("Africa", not also "South Africa").
+        let surname = v_words.len() == 1 && names.iter().any(|(k, _)| k == "person");
+        let people: Vec<(String, String)> =
+            whole.into_iter().filter(|(k, _)| k == "person").collect();
+        match distinct_names(&people).len() {
+            1 if surname => names.extend(people),
             // "Blair" alone, and both "Tony Blair" and "Cherie Blair".
-            n if n > 1 && v_words.len() == 1 => {
+            n if n > 1 && surname => {
                 return Resolved::Ambiguous(
-                    distinct_names(&whole)
+                    distinct_names(&people)
                         .into_iter()
                         .take(6)
                         .map(str::to_string)
@@ -1161,6 +1166,26 @@ mod tests {
             panic!()
         };
         assert_eq!(both.len(), 2);
+        k.insert(("person".into(), "Cherie Kirby".into()));
+        assert!(matches!(
+            resolve_filter("kirby", &k),
+            Resolved::Ambiguous(_)
+        ));
+        // Places and organisations named exactly are themselves.
+        for (kind, name) in [
+            ("place", "Africa"),
+            ("place", "South Africa"),
+            ("place", "Korea"),
+            ("place", "North Korea"),
+            ("place", "South Korea"),
+            ("org", "Labour"),
+            ("org", "Scottish Labour"),
+        ] {
+            k.insert((kind.into(), name.into()));
+        }
+        assert_eq!(resolve_filter("africa", &k), one("place", "Africa"));
+        assert_eq!(resolve_filter("Korea", &k), one("place", "Korea"));
+        assert_eq!(resolve_filter("labour", &k), one("org", "Labour"));
     }
 
     #[test]
