@@ -126,22 +126,9 @@ fn scan(text: &str, mut emit: impl FnMut(Span)) {
 /// The end of the run of ASCII letters and digits at `i`, eight bytes at a
 /// time: a byte-by-byte loop mispredicted its exit at nearly every word.
 fn ascii_alnum_run(bytes: &[u8], mut i: usize) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const ONES: u64 = 0x0101_0101_0101_0101;
+    use crate::text::{ascii_alnum_bits, eight_bytes, HIGH_BITS};
     while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Per byte of 7-bit `y` (no carry between bytes): the high bit of
-        // `y + (0x80 - lo)` is set when y >= lo.
-        let y = x & !HIGH;
-        let at_least = |lo: u8| y + ONES * (0x80 - u64::from(lo));
-        let lower = y | (ONES * 0x20);
-        let at_least_lower = |lo: u8| lower + ONES * (0x80 - u64::from(lo));
-        let digit = at_least(b'0') & !at_least(b'9' + 1);
-        let letter = at_least_lower(b'a') & !at_least_lower(b'z' + 1);
-        let alnum = !x & (digit | letter) & HIGH;
-        let other = !alnum & HIGH;
+        let other = !ascii_alnum_bits(eight_bytes(chunk)) & HIGH_BITS;
         if other != 0 {
             return i + (other.trailing_zeros() / 8) as usize;
         }
