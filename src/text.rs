@@ -205,6 +205,8 @@ pub fn word_count(s: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// Every byte value, in each of the eight places of a word.
     #[test]
     fn alnum_bits_mark_ascii_letters_and_digits() {
@@ -223,8 +225,6 @@ mod tests {
         }
         assert_eq!(eight_bytes(b"ab"), u64::from_le_bytes(*b"ab\0\0\0\0\0\0"));
     }
-
-    use super::*;
 
     #[test]
     fn folds_curly_quotes_and_dashes() {
