@@ -187,7 +187,13 @@ impl TopFacets {
         for (ki, kind) in kinds.iter().enumerate() {
             let kept: Vec<FxHashMap<&str, u32>> = segments
                 .iter()
-                .map(|s| s.top[ki].iter().map(|(n, c)| (n.as_str(), *c)).collect())
+                .map(|s| {
+                    s.tops[ki]
+                        .values
+                        .iter()
+                        .map(|(n, c)| (n.as_str(), *c))
+                        .collect()
+                })
                 .collect();
             let count_in = |s: usize, name: &str| -> u64 {
                 if let Some(&c) = kept[s].get(name) {
@@ -206,10 +212,10 @@ impl TopFacets {
             };
             let first: Vec<String> = segments
                 .iter()
-                .flat_map(|s| s.top[ki].iter().map(|(n, _)| n.clone()))
+                .flat_map(|s| s.tops[ki].values.iter().map(|(n, _)| n.clone()))
                 .collect();
             add(first, &mut totals);
-            let cuts: Vec<u64> = segments.iter().map(|s| u64::from(s.cut[ki])).collect();
+            let cuts: Vec<u64> = segments.iter().map(|s| u64::from(s.tops[ki].cut)).collect();
             let bound: u64 = cuts.iter().sum();
             if self.k > 0 && bound > 0 {
                 let mut sorted: Vec<u64> = totals.values().copied().collect();
@@ -249,17 +255,22 @@ pub struct FieldFruit {
     counter: FieldCounter,
     /// (ordinal, count) of every value among the hits, in ordinal order.
     present: Vec<(u64, u32)>,
-    /// Per kind: the kept values (name, count), most frequent first.
-    top: Vec<Vec<(String, u32)>>,
-    /// Per kind: the smallest kept count when some values were left out,
-    /// else 0.
-    cut: Vec<u32>,
+    /// Per kind, what the segment kept.
+    tops: Vec<KindTop>,
+}
+
+/// A segment's top values of one kind.
+struct KindTop {
+    /// (name, count), most frequent first.
+    values: Vec<(String, u32)>,
+    /// The smallest kept count when some values were left out, else 0.
+    cut: u32,
 }
 
 impl FieldFruit {
     /// The count among the hits of the value `name` of kind `ki`.
     fn count_of(&self, ki: usize, name: &str) -> u64 {
-        if self.cut[ki] == 0 {
+        if self.tops[ki].cut == 0 {
             return 0; // every value of the kind was kept
         }
         self.counter
@@ -270,11 +281,11 @@ impl FieldFruit {
 
     /// The names of kind `ki` counted at least `need` times among the hits.
     fn names_with_at_least(&self, ki: usize, need: u64) -> Vec<String> {
-        let (_, start, end) = &self.counter.ranges[ki];
         let ords = self
-            .present
+            .counter
+            .of_kind(&self.present, ki)
             .iter()
-            .filter(|(o, c)| o >= start && o < end && u64::from(*c) >= need)
+            .filter(|(_, c)| u64::from(*c) >= need)
             .map(|(o, _)| *o);
         self.counter.names(ords).into_values().collect()
     }
@@ -569,12 +580,11 @@ impl SegmentCollector for TopFacetsSegment {
             .into_iter()
             .map(|counter| {
                 let present = counter.present(&hits, self.max_doc, &mut buffers);
-                let (top, cut) = counter.top(&present, self.keep);
+                let tops = counter.top(&present, self.keep);
                 FieldFruit {
                     counter,
                     present,
-                    top,
-                    cut,
+                    tops,
                 }
             })
             .collect()
@@ -582,18 +592,24 @@ impl SegmentCollector for TopFacetsSegment {
 }
 
 impl FieldCounter {
+    /// The values of kind `ki` among `present` ((ordinal, count), in
+    /// ordinal order): a kind's values are one run of ordinals.
+    fn of_kind<'p>(&self, present: &'p [(u64, u32)], ki: usize) -> &'p [(u64, u32)] {
+        let (_, start, end) = &self.ranges[ki];
+        let from = present.partition_point(|(o, _)| o < start);
+        let to = present.partition_point(|(o, _)| o < end);
+        &present[from..to.max(from)]
+    }
+
     /// The top `keep` values of each kind among `present` ((ordinal,
-    /// count), in ordinal order), named; and per kind the smallest count
-    /// kept if some values were left out (else 0).
-    #[allow(clippy::type_complexity)]
-    fn top(&self, present: &[(u64, u32)], keep: usize) -> (Vec<Vec<(String, u32)>>, Vec<u32>) {
-        // The top values of each kind: (count, ordinal), in output order.
-        let mut kept: Vec<Vec<(u32, u64)>> = Vec::new();
-        let mut cut = Vec::new();
-        for (_, start, end) in &self.ranges {
-            let from = present.partition_point(|(o, _)| o < start);
-            let to = present.partition_point(|(o, _)| o < end);
-            let mut best: Vec<(u32, u64)> = present[from..to.max(from)]
+    /// count), in ordinal order), named.
+    fn top(&self, present: &[(u64, u32)], keep: usize) -> Vec<KindTop> {
+        // The top values of each kind: (count, ordinal), in output order,
+        // and the smallest count kept if some were left out.
+        let mut kept: Vec<(Vec<(u32, u64)>, u32)> = Vec::new();
+        for ki in 0..self.ranges.len() {
+            let mut best: Vec<(u32, u64)> = self
+                .of_kind(present, ki)
                 .iter()
                 .map(|&(o, c)| (c, o))
                 .collect();
@@ -604,23 +620,23 @@ impl FieldCounter {
                 best.truncate(keep);
             }
             best.sort_unstable_by(order);
-            cut.push(if cuts {
+            let cut = if cuts {
                 best.last().map_or(0, |b| b.0)
             } else {
                 0
-            });
-            kept.push(best);
+            };
+            kept.push((best, cut));
         }
-        let names = self.names(kept.iter().flatten().map(|&(_, o)| o));
-        let top = kept
-            .into_iter()
-            .map(|best| {
-                best.into_iter()
+        let names = self.names(kept.iter().flat_map(|(best, _)| best).map(|&(_, o)| o));
+        kept.into_iter()
+            .map(|(best, cut)| KindTop {
+                values: best
+                    .into_iter()
                     .filter_map(|(count, ord)| Some((names.get(&ord)?.clone(), count)))
-                    .collect()
+                    .collect(),
+                cut,
             })
-            .collect();
-        (top, cut)
+            .collect()
     }
 
     /// The ordinal of the value `name` of kind `ki`, if the segment has it.
