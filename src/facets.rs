@@ -357,60 +357,93 @@ impl FieldCounter {
                 return runs;
             }
         }
-        let mut counts = vec![0u32; self.reader.num_facets()];
-        let mut add = |ord: u64| {
-            if let Some(c) = counts.get_mut(ord as usize) {
-                *c += 1;
-            }
-        };
-        match hits {
-            Hits::Listed(docs) => self.each_value(buffers, docs, add),
-            Hits::Bits(bits) if bits.len() <= max_doc as usize / 2 => {
-                each_doc(bits, false, |batch| {
-                    self.each_value(buffers, batch, &mut add)
-                });
-            }
-            Hits::Bits(bits) => {
-                // Every value of the segment (deleted documents' too), minus
-                // the values of every document not collected. The name table
-                // holds the segment's counts; without one they are counted.
-                match self.names.as_ref().filter(|t| t.n == counts.len() as u64) {
-                    Some(table) => table.totals_into(&mut counts),
-                    None => count_every_value(&self.ords.values, &mut counts),
-                }
-                // The clear bits: walking the gaps between collected
-                // documents instead branched unpredictably at each (a fifth
-                // of the time of "the").
-                each_doc(bits, true, |batch| {
-                    self.each_value(buffers, batch, |ord| {
-                        if let Some(c) = counts.get_mut(ord as usize) {
-                            *c = c.saturating_sub(1);
-                        }
-                    })
-                });
+        if let Hits::Bits(bits) = hits {
+            if bits.len() > max_doc as usize / 2 {
+                return self.present_most(bits, buffers);
             }
         }
-        counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(o, c)| (o as u64, *c))
-            .collect()
+        // Counted in 16 bits while they fit (a value is counted once a hit,
+        // rarely twice), the counters touch half the memory: fresh pages
+        // cost the search process a page fault each (~0.6 µs), and this
+        // array's were a third of its faults. Counted again in 32 bits if
+        // one overflows.
+        if hits.len() < usize::from(u16::MAX) {
+            let (present, whole) = self.present_some::<u16>(hits, buffers);
+            if whole {
+                return present;
+            }
+        }
+        self.present_some::<u32>(hits, buffers).0
     }
 
-    /// Calls `f` with every value of `docs` (ascending). tantivy's
-    /// per-document look-up makes three dynamic calls a document (rank in
-    /// the optional index, start and end offsets, then each value); done a
-    /// batch of documents at a time (ranks block by block, then offsets and
-    /// values in one call each) it is 1.3-2x faster.
-    fn each_value(&self, buffers: &mut Buffers, docs: &[DocId], mut f: impl FnMut(u64)) {
+    /// [`FieldCounter::present`] for hits that are at most half of the
+    /// segment, counted in `C`, and whether every value was counted (none
+    /// overflowed `C`).
+    fn present_some<C: Count>(
+        &self,
+        hits: &Hits,
+        buffers: &mut Buffers,
+    ) -> (Vec<(u64, u32)>, bool) {
+        let mut counts = vec![C::default(); self.reader.num_facets()];
+        let mut add = |ord: u64| {
+            if let Some(c) = counts.get_mut(ord as usize) {
+                c.add_one();
+            }
+        };
+        let mut values = 0;
+        match hits {
+            Hits::Listed(docs) => values = self.each_value(buffers, docs, add),
+            Hits::Bits(bits) => each_doc(bits, false, |batch| {
+                values += self.each_value(buffers, batch, &mut add)
+            }),
+        }
+        let (present, total) = nonzero(&counts, hits.len() < counts.len());
+        // A count that wrapped around lost some: checked once, not at
+        // every addition.
+        (present, total == values as u64)
+    }
+
+    /// [`FieldCounter::present`] for hits that are most of the segment.
+    fn present_most(&self, bits: &BitSet, buffers: &mut Buffers) -> Vec<(u64, u32)> {
+        let mut counts = vec![0u32; self.reader.num_facets()];
+        // Every value of the segment (deleted documents' too), minus the
+        // values of every document not collected. The name table holds the
+        // segment's counts; without one they are counted.
+        match self.names.as_ref().filter(|t| t.n == counts.len() as u64) {
+            Some(table) => table.totals_into(&mut counts),
+            None => count_every_value(&self.ords.values, &mut counts),
+        }
+        // The clear bits: walking the gaps between collected documents
+        // instead branched unpredictably at each (a fifth of the time of
+        // "the").
+        each_doc(bits, true, |batch| {
+            self.each_value(buffers, batch, |ord| {
+                if let Some(c) = counts.get_mut(ord as usize) {
+                    *c = c.saturating_sub(1);
+                }
+            });
+        });
+        nonzero(&counts, false).0
+    }
+
+    /// Calls `f` with every value of `docs` (ascending); returns how many
+    /// there were. tantivy's per-document look-up makes three dynamic calls
+    /// a document (rank in the optional index, start and end offsets, then
+    /// each value); done a batch of documents at a time (ranks block by
+    /// block, then offsets and values in one call each) it is 1.3-2x faster.
+    fn each_value(&self, buffers: &mut Buffers, docs: &[DocId], mut f: impl FnMut(u64)) -> usize {
         let ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(index)) = &self.ords.index
         else {
+            let mut n = 0;
             for &doc in docs {
-                self.reader.facet_ords(doc).for_each(&mut f);
+                self.reader.facet_ords(doc).for_each(|ord| {
+                    n += 1;
+                    f(ord)
+                });
             }
-            return;
+            return n;
         };
+        let mut n = 0;
         let Buffers {
             with_values,
             ranks,
@@ -449,7 +482,9 @@ impl FieldCounter {
             overwritable(values, rows.len());
             self.ords.values.get_vals(rows, values);
             values.iter().copied().for_each(&mut f);
+            n += values.len();
         }
+        n
     }
 }
 
@@ -474,6 +509,58 @@ fn overwritable<T: Copy + Default>(v: &mut Vec<T>, len: usize) {
     } else {
         v.resize(len, T::default());
     }
+}
+
+/// A counter of [`FieldCounter::present_some`]: 16 or 32 bits, wrapping
+/// around when it overflows.
+trait Count: Copy + Default {
+    fn add_one(&mut self);
+    fn get(self) -> u32;
+}
+
+impl Count for u16 {
+    fn add_one(&mut self) {
+        *self = self.wrapping_add(1);
+    }
+    fn get(self) -> u32 {
+        u32::from(self)
+    }
+}
+
+impl Count for u32 {
+    fn add_one(&mut self) {
+        *self = self.wrapping_add(1);
+    }
+    fn get(self) -> u32 {
+        self
+    }
+}
+
+/// (ordinal, count) of every counted value, in ordinal order, and the
+/// sum of the counts. When most values were not counted (`sparse`: fewer
+/// hits than values), runs of zeros are skipped a block at a time.
+fn nonzero<C: Count>(counts: &[C], sparse: bool) -> (Vec<(u64, u32)>, u64) {
+    const BLOCK: usize = 32;
+    let mut out = Vec::new();
+    let mut total = 0u64;
+    let mut push = |at: usize, block: &[C]| {
+        for (i, &c) in block.iter().enumerate() {
+            if c.get() != 0 {
+                out.push(((at + i) as u64, c.get()));
+                total += u64::from(c.get());
+            }
+        }
+    };
+    if sparse {
+        for (b, block) in counts.chunks(BLOCK).enumerate() {
+            if block.iter().fold(0, |any, &c| any | c.get()) != 0 {
+                push(b * BLOCK, block);
+            }
+        }
+    } else {
+        push(0, counts);
+    }
+    (out, total)
 }
 
 /// Adds one to `counts` for every value of a column (every ordinal of a
@@ -507,6 +594,13 @@ enum Hits {
 }
 
 impl Hits {
+    fn len(&self) -> usize {
+        match self {
+            Hits::Listed(docs) => docs.len(),
+            Hits::Bits(bits) => bits.len(),
+        }
+    }
+
     fn add(&mut self, docs: &[DocId], max_doc: DocId) {
         let insert = |bits: &mut BitSet, docs: &[DocId]| {
             for &doc in docs.iter().filter(|&&d| d < max_doc) {
@@ -975,6 +1069,12 @@ mod tests {
                 }
                 if i.is_multiple_of(2) {
                     f.push(format!("/place/L{}", i % 11));
+                }
+                // The same value five times in each document with "some":
+                // counted 66,670 times among 13,334 hits, more than 16 bits
+                // hold.
+                if i.is_multiple_of(3) {
+                    f.extend(std::iter::repeat_n("/person/Again".to_string(), 5));
                 }
             } else {
                 if i.is_multiple_of(4) {
