@@ -292,34 +292,19 @@ pub const TIME_WORDS: &[&str] = &[
     "dec.",
 ];
 
-/// Last words that make a run an organisation.
+/// Words that make a run an organisation, besides [`INSTITUTION_HEADS`].
+/// Some are also surnames ("Church", "Bank", "Post").
 const ORG_HEADS: &[&str] = &[
-    "council",
-    "committee",
     "office",
-    "ministry",
-    "department",
-    "party",
-    "foundation",
-    "institute",
-    "institution",
-    "university",
-    "college",
-    "school",
-    "agency",
-    "commission",
     "command",
-    "corporation",
     "corp",
     "corp.",
-    "company",
     "co.",
     "inc",
     "inc.",
     "ltd",
     "plc",
     "bank",
-    "association",
     "union",
     "court",
     "police",
@@ -344,27 +329,17 @@ const ORG_HEADS: &[&str] = &[
     "radio",
     "tv",
     "television",
-    "authority",
     "board",
-    "bureau",
-    "centre",
-    "center",
     "campaign",
     "trust",
     "fund",
-    "society",
-    "federation",
-    "organisation",
-    "organization",
     "executive",
     "assembly",
     "parliament",
     "cabinet",
-    "administration",
     "enterprise",
     "enterprises",
     "watch",
-    "coalition",
     "alliance",
     "movement",
     "front",
@@ -372,35 +347,22 @@ const ORG_HEADS: &[&str] = &[
     "brigades",
     "guard",
     "guards",
-    "directorate",
-    "secretariat",
     "congress",
     "senate",
     "house",
     "tribunal",
     "club",
     "fc",
-    "airlines",
-    "airways",
     "systems",
-    "industries",
-    "holdings",
-    "technologies",
     "labs",
     "media",
-    "hospital",
     "church",
-    "embassy",
     "mission",
-    "consulate",
-    "academy",
-    "laboratory",
     "programme",
     "program",
     "project",
     "initiative",
     "partnership",
-    "caucus",
     "chamber",
     "exchange",
     "reserve",
@@ -413,7 +375,7 @@ const ORG_HEADS: &[&str] = &[
     "unit",
 ];
 static ORG_HEADS_SET: std::sync::LazyLock<crate::text::WordSet> =
-    std::sync::LazyLock::new(|| ORG_HEADS.iter().copied().collect());
+    std::sync::LazyLock::new(|| ORG_HEADS.iter().chain(INSTITUTION_HEADS).copied().collect());
 
 /// Last words that make a run an event or competition, which is none of
 /// the entity kinds ("Davis Cup", "Academy Awards", "Champions League").
@@ -551,6 +513,56 @@ pub fn is_not_name(w: &str) -> bool {
 
 pub fn is_org_head(w: &str) -> bool {
     crate::text::with_lowered(w, |l| ORG_HEADS_SET.contains(l))
+}
+
+/// Organisation words that are not also surnames: a run that ends in one
+/// is an organisation even when it starts with a first name.
+const INSTITUTION_HEADS: &[&str] = &[
+    "council",
+    "committee",
+    "ministry",
+    "department",
+    "party",
+    "foundation",
+    "institute",
+    "institution",
+    "university",
+    "college",
+    "school",
+    "agency",
+    "commission",
+    "corporation",
+    "company",
+    "association",
+    "authority",
+    "bureau",
+    "centre",
+    "center",
+    "society",
+    "federation",
+    "organisation",
+    "organization",
+    "hospital",
+    "academy",
+    "laboratory",
+    "embassy",
+    "consulate",
+    "directorate",
+    "secretariat",
+    "coalition",
+    "caucus",
+    "administration",
+    "industries",
+    "holdings",
+    "technologies",
+    "airlines",
+    "airways",
+];
+static INSTITUTION_HEADS_SET: std::sync::LazyLock<crate::text::WordSet> =
+    std::sync::LazyLock::new(|| INSTITUTION_HEADS.iter().copied().collect());
+
+fn is_institution_head(w: &str) -> bool {
+    crate::text::with_lowered(w, |l| INSTITUTION_HEADS_SET.contains(l))
 }
 
 fn is_place_head(w: &str) -> bool {
@@ -783,8 +795,11 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
     }
     // An organisation word anywhere in a run that is not a person's name:
     // "Heritage Foundation", "BBC Radio Sheffield", "Department for Education".
+    // A first name leads many institutions' names too ("Stanford
+    // University", "Clinton Foundation", "Tea Party"): an institution word
+    // at the end, never a surname, still makes the run an organisation.
     if range.len() >= 2
-        && !g.is_first_name(words[range.start].text)
+        && (!g.is_first_name(words[range.start].text) || is_institution_head(last))
         && words[range.clone()].iter().any(|w| is_org_head(w.text))
     {
         return NameClass::Org;
@@ -1134,6 +1149,27 @@ mod tests {
             class_of("for the Department for Education and Skills now").1,
             "Department for Education and Skills"
         );
+    }
+
+    /// Institutions named after people, or whose first word is also a
+    /// first name, are organisations; a surname that is also an
+    /// organisation word still makes a person.
+    #[test]
+    fn institutions_led_by_a_first_name_are_organisations() {
+        for text in [
+            "at Stanford University today",
+            "the Clinton Foundation said",
+            "members of the Tea Party rallied",
+            "at Sandy Hook Elementary School yesterday",
+            "the Urban Institute found",
+        ] {
+            let (class, name) = class_of(text);
+            assert!(matches!(class, NameClass::Org), "{text}: {name} {class:?}");
+        }
+        assert!(matches!(
+            class_of("met Mary Church there").0,
+            NameClass::Person { .. }
+        ));
     }
 
     #[test]
