@@ -80,6 +80,12 @@ const fn is_word_byte(b: u8) -> bool {
 }
 
 /// 1 for the bytes a word may start after: those not [`is_word_byte`].
+/// Below this count in the first-name list (births in the US since 1880
+/// and in the UK, see `data/README.md`), a given name that is also a
+/// place's name is not taken for a first name. Real people it loses are
+/// few ("Olympia Snowe"; titles and reporting verbs still find them).
+const RARE_GIVEN_NAME: u64 = 10_000;
+
 static AFTER_NON_WORD: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -242,6 +248,15 @@ impl Gazetteer {
             }
         }
 
+        // A given name that is rare as one and also a place's name
+        // ("Washington", "Florida", "Boston") starts far more places and
+        // institutions in news text ("Washington Times", "Florida
+        // Republican", "Boston Globe") than people's names.
+        let place_names: HashSet<&str> = entries
+            .iter()
+            .filter(|e| e.kind == EntityKind::Place)
+            .map(|e| e.surface.as_str())
+            .collect();
         let mut first_names = HashMap::default();
         for row in tsv_rows(FIRST_NAMES) {
             let g = match row.get(1).copied() {
@@ -249,6 +264,10 @@ impl Gazetteer {
                 Some("f") => Gender::Female,
                 _ => Gender::Unknown,
             };
+            let count: u64 = row.get(2).and_then(|c| c.trim().parse().ok()).unwrap_or(0);
+            if count < RARE_GIVEN_NAME && place_names.contains(row[0]) {
+                continue;
+            }
             first_names.insert(row[0].to_string(), g);
         }
         let titles: HashSet<String> = TITLES

@@ -807,6 +807,25 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
     if range.len() >= 2 && is_place_head(last) {
         return NameClass::Place;
     }
+    // A party label describes the person named after it ("Florida
+    // Republican Marco Rubio"); ending a run, it names no one ("Virginia
+    // Democrat").
+    if let Some(k) = words[range.clone()]
+        .iter()
+        .rposition(|w| is_party_member(w.text))
+        .map(|k| range.start + k)
+    {
+        let name = k + 1..range.end;
+        if (2..=3).contains(&name.len()) && g.is_first_name(words[name.start].text) {
+            return NameClass::Person {
+                name_start: name.start,
+                gender: Gender::Unknown,
+            };
+        }
+        if name.is_empty() {
+            return NameClass::Unknown;
+        }
+    }
     // Letters after a name are not part of it: "Guy Mansfield QC".
     while range.len() > 2 && is_post_nominal(words[range.end - 1].text) {
         range.end -= 1;
@@ -834,6 +853,14 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
         };
     }
     NameClass::Unknown
+}
+
+/// A member of a party, as a label before a name: "Republican", "Democrats".
+pub fn is_party_member(w: &str) -> bool {
+    matches!(
+        w,
+        "Republican" | "Republicans" | "Democrat" | "Democrats" | "Democratic" | "GOP"
+    )
 }
 
 /// Honours and degrees written after a name.
@@ -1168,6 +1195,36 @@ mod tests {
         }
         assert!(matches!(
             class_of("met Mary Church there").0,
+            NameClass::Person { .. }
+        ));
+    }
+
+    /// A rare given name that is also a place's ("Washington") does not
+    /// make a person; a party label before a name is not part of it, and
+    /// one at the end names no one.
+    #[test]
+    fn places_and_party_labels_are_not_people() {
+        for text in [
+            "told the Washington Examiner on Friday",
+            "a Nevada Democrat said",
+        ] {
+            let (class, name) = class_of(text);
+            assert!(
+                !matches!(class, NameClass::Person { .. }),
+                "{text}: {name} {class:?}"
+            );
+        }
+        let mut lower = String::new();
+        let ws = words("Florida Republican Marco Rubio said", &mut lower);
+        let runs = capitalised_runs(&ws);
+        match classify_run(&ws, &runs[0]) {
+            NameClass::Person { name_start, .. } => {
+                assert_eq!(join(&ws, &(name_start..runs[0].end)), "Marco Rubio")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            class_of("said Virginia Foxx today").0,
             NameClass::Person { .. }
         ));
     }

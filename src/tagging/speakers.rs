@@ -921,6 +921,10 @@ fn speaker_from_run(
                     return Some((e.canonical.clone(), SpeakerKind::Org, None, Gender::Unknown));
                 }
             }
+            // "A Georgia Republican said": a description, not a name.
+            if super::names::is_party_member(words[r.end - 1].text) {
+                return None;
+            }
             // A lone capitalised word opening a sentence that the article
             // never gives as anyone's name is a common noun ("Officials").
             let opens = r.start == 0 || words[r.start - 1].sentence != words[r.start].sentence;
@@ -1490,6 +1494,15 @@ mod tests {
         ] {
             assert_eq!(speakers(text), [[who]], "{text}");
         }
+    }
+
+    /// A party label is a description: before a name it is dropped, alone
+    /// it names no speaker.
+    #[test]
+    fn party_labels_are_not_speakers() {
+        let s = speakers("Ohio Republican Tom Reed said the vote would wait.\n\nA Nevada Democrat said the bill was dead.");
+        assert_eq!(s[0], ["Tom Reed"]);
+        assert!(s[1].is_empty(), "{:?}", s[1]);
     }
 
     #[test]
