@@ -10,7 +10,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::names::{is_not_name, is_org_head, join, person_name, NameClass, People};
+use super::names::{
+    is_not_name, is_org_head, is_party_member, join, person_name, NameClass, People,
+};
 use super::tokens::Word;
 use super::{Entity, EntityKind, Prepared};
 use crate::gazetteer::gazetteer;
@@ -568,9 +570,13 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                     let name = format!("{} administration", words[run.start].text);
                     push(&mut out, EntityKind::Org, name, "name:administration");
                 } else if ORG_NOUNS_AFTER_SET.contains(next) {
-                    // "the Mirror newspaper", "the Albanian embassy".
-                    let name = if next == "embassy" || next == "government" {
-                        format!("{name} {next}")
+                    // "the Mirror newspaper", "the Albanian embassy"; "the
+                    // Democratic party" is a listed name with its noun.
+                    let with_noun = format!("{name} {next}");
+                    let name = if let Some(e) = g.lookup(&with_noun) {
+                        e.canonical.clone()
+                    } else if next == "embassy" || next == "government" {
+                        with_noun
                     } else {
                         name
                     };
@@ -580,6 +586,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                     push(&mut out, EntityKind::Org, name, "name:organisation-noun");
                 } else if LOCATIVES_SET.contains(prev)
                     && !g.is_first_name(words[run.start].text)
+                    && !is_party_member(words[run.end - 1].text)
                     && !is_org_head(words[run.end - 1].text)
                     && run.start >= 2
                     && words[run.start - 2].sentence == words[run.start].sentence
@@ -773,6 +780,16 @@ mod tests {
         let t = tags("The Fenwick Foundation sued the Gazette newspaper.").remove(0);
         assert!(has(&t, "org:Fenwick Foundation"), "{t:?}");
         assert!(has(&t, "org:Gazette"), "{t:?}");
+    }
+
+    /// A party adjective before its noun names the listed party, and is no
+    /// place after "in".
+    #[test]
+    fn party_adjectives_are_parties_not_places() {
+        let t = tags("The seat stayed in Republican hands, the Democratic party said.").remove(0);
+        assert!(has(&t, "org:Democratic Party"), "{t:?}");
+        assert!(t.iter().all(|x| !x.starts_with("place:")), "{t:?}");
+        assert!(!has(&t, "org:Democratic"), "{t:?}");
     }
 
     #[test]
