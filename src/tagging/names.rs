@@ -781,6 +781,16 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
     }
     let last = &words[range.end - 1].text;
     if let Some(name_start) = after_last_title(words, &range) {
+        // A title and nothing after it is a role ("Secretary of State").
+        let texts = || {
+            words[range.clone()]
+                .iter()
+                .map(|w| w.text)
+                .collect::<Vec<_>>()
+        };
+        if name_start == range.end && g.is_title(&texts()) {
+            return NameClass::Unknown;
+        }
         if name_start < range.end && words[name_start].is_capitalised() && !is_org_head(last) {
             let gender = words[range.start..name_start]
                 .iter()
@@ -1227,6 +1237,21 @@ mod tests {
             class_of("said Virginia Foxx today").0,
             NameClass::Person { .. }
         ));
+    }
+
+    /// A title alone is a role, not an entity.
+    #[test]
+    fn a_title_alone_is_no_entity() {
+        for text in [
+            "said the Secretary of State today",
+            "the House Speaker said",
+        ] {
+            let (class, name) = class_of(text);
+            assert!(
+                matches!(class, NameClass::Unknown),
+                "{text}: {name} {class:?}"
+            );
+        }
     }
 
     #[test]

@@ -908,8 +908,9 @@ fn speaker_from_run(
             if r.is_empty() || is_not_name(&name) {
                 return None;
             }
-            // "A senior Tory MP": a role, not a name.
-            if g.is_title(&[words[r.end - 1].text]) {
+            // "A senior Tory MP", "the Secretary of State": a role, not a name.
+            let texts: Vec<&str> = words[r.clone()].iter().map(|w| w.text).collect();
+            if g.is_title(&[words[r.end - 1].text]) || g.is_title(&texts) {
                 return None;
             }
             if let Some(p) = people.resolve(&name) {
@@ -1503,6 +1504,9 @@ mod tests {
         let s = speakers("Ohio Republican Tom Reed said the vote would wait.\n\nA Nevada Democrat said the bill was dead.");
         assert_eq!(s[0], ["Tom Reed"]);
         assert!(s[1].is_empty(), "{:?}", s[1]);
+        // A title alone is a role this tagger does not resolve to a name.
+        let s = speakers("The talks failed, the Secretary of State said.");
+        assert!(s[0].is_empty(), "{:?}", s[0]);
     }
 
     #[test]
