@@ -79,13 +79,13 @@ const fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
 }
 
-/// 1 for the bytes a word may start after: those not [`is_word_byte`].
 /// Below this count in the first-name list (births in the US since 1880
 /// and in the UK, see `data/README.md`), a given name that is also a
 /// place's name is not taken for a first name. Real people it loses are
 /// few ("Olympia Snowe"; titles and reporting verbs still find them).
 const RARE_GIVEN_NAME: u64 = 10_000;
 
+/// 1 for the bytes a word may start after: those not [`is_word_byte`].
 static AFTER_NON_WORD: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;

@@ -755,6 +755,13 @@ pub fn after_last_title(words: &[Word], range: &std::ops::Range<usize>) -> Optio
     best
 }
 
+/// Is the run a title and nothing more ("Secretary of State")? A role,
+/// not a name.
+pub fn is_title_run(words: &[Word], range: &std::ops::Range<usize>) -> bool {
+    let texts: Vec<&str> = words[range.clone()].iter().map(|w| w.text).collect();
+    gazetteer().is_title(&texts)
+}
+
 /// Classifies a capitalised run.
 pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
     let g = gazetteer();
@@ -781,14 +788,7 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
     }
     let last = &words[range.end - 1].text;
     if let Some(name_start) = after_last_title(words, &range) {
-        // A title and nothing after it is a role ("Secretary of State").
-        let texts = || {
-            words[range.clone()]
-                .iter()
-                .map(|w| w.text)
-                .collect::<Vec<_>>()
-        };
-        if name_start == range.end && g.is_title(&texts()) {
+        if name_start == range.end && is_title_run(words, &range) {
             return NameClass::Unknown;
         }
         if name_start < range.end && words[name_start].is_capitalised() && !is_org_head(last) {

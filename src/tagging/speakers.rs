@@ -909,8 +909,7 @@ fn speaker_from_run(
                 return None;
             }
             // "A senior Tory MP", "the Secretary of State": a role, not a name.
-            let texts: Vec<&str> = words[r.clone()].iter().map(|w| w.text).collect();
-            if g.is_title(&[words[r.end - 1].text]) || g.is_title(&texts) {
+            if g.is_title(&[words[r.end - 1].text]) || super::names::is_title_run(words, &r) {
                 return None;
             }
             if let Some(p) = people.resolve(&name) {
