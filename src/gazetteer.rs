@@ -120,6 +120,10 @@ pub struct Gazetteer {
     longest_title_words: usize,
     /// Lower-cased canonical/alias → index, for looking a name up whole.
     by_surface: HashMap<String, usize>,
+    /// Canonical/alias as written → index. Forms that differ only in case
+    /// are entries of their own ("al Qaeda", "Al Qaeda"), and `by_surface`
+    /// keeps only the first of them.
+    by_exact: HashMap<String, usize>,
 }
 
 fn tsv_rows(data: &str) -> impl Iterator<Item = Vec<&str>> {
@@ -285,9 +289,12 @@ impl Gazetteer {
             .max()
             .unwrap_or(1);
         let mut by_surface = HashMap::default();
+        let mut by_exact = HashMap::default();
         for (i, e) in entries.iter().enumerate() {
             by_surface.entry(e.surface.to_lowercase()).or_insert(i);
             by_surface.entry(e.canonical.to_lowercase()).or_insert(i);
+            by_exact.entry(e.surface.clone()).or_insert(i);
+            by_exact.entry(e.canonical.clone()).or_insert(i);
         }
         Gazetteer {
             entries,
@@ -298,6 +305,7 @@ impl Gazetteer {
             title_starts,
             longest_title_words,
             by_surface,
+            by_exact,
         }
     }
 
@@ -381,12 +389,12 @@ impl Gazetteer {
     /// Looks a name up as written (case-sensitive), for capitalised runs in
     /// text, where "Labour" the party must not match "labour" the word.
     pub fn lookup_exact(&self, name: &str) -> Option<&Entry> {
-        let e = self.lookup(name)?;
+        let name = name.trim();
         let bare = name
             .strip_prefix("the ")
             .or_else(|| name.strip_prefix("The "))
             .unwrap_or(name);
-        (e.surface == bare || e.canonical == bare).then_some(e)
+        self.by_exact.get(bare).map(|&i| &self.entries[i])
     }
 
     pub fn first_name_gender(&self, word: &str) -> Option<Gender> {
@@ -531,6 +539,22 @@ mod tests {
         let hits = g.find("the Washington Post reported");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].entry.canonical, "Washington Post");
+    }
+
+    #[test]
+    fn exact_lookup_takes_any_listed_casing_and_no_other() {
+        let g = gazetteer();
+        // Listed as "al Qaeda" and as "Al Qaeda": both casings name it.
+        for name in ["Al Qaeda", "al Qaeda", "the Al Qaeda"] {
+            let e = g.lookup_exact(name).map(|e| e.canonical.as_str());
+            assert_eq!(e, Some("al-Qaeda"), "{name}");
+        }
+        assert_eq!(
+            g.lookup_exact("Labour").map(|e| e.canonical.as_str()),
+            Some("Labour Party")
+        );
+        assert!(g.lookup_exact("labour").is_none());
+        assert!(g.lookup_exact("AL QAEDA").is_none());
     }
 
     #[test]

@@ -748,6 +748,15 @@ mod tests {
         tags.iter().any(|x| x == t)
     }
 
+    /// A listed name in any listed casing is that entry, even when its
+    /// first word is also a first name ("Al").
+    #[test]
+    fn listed_names_beat_first_names() {
+        let t = tags("Al Qaeda claimed the attack in Karachi.").remove(0);
+        assert!(has(&t, "org:al-Qaeda"), "{t:?}");
+        assert!(!t.iter().any(|x| x.starts_with("person:")), "{t:?}");
+    }
+
     #[test]
     fn aliases_fold_to_canonical_names() {
         let t =

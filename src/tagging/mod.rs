@@ -198,8 +198,9 @@ fn prepare<'a>(article: &Article, texts: &'a mut Texts) -> Vec<Prepared<'a>> {
         .zip(texts.folded.iter().zip(texts.lower.iter_mut()))
         .map(|(p, (folded, lower))| {
             let (words, lower) = tokens::words_and_lower(folded, lower);
-            let names = names::Names::of(&words);
+            let mut names = names::Names::of(&words);
             let hits = crate::gazetteer::gazetteer().find(folded);
+            names.adopt_hits(&words, &hits);
             Prepared {
                 kind: p.kind,
                 folded,

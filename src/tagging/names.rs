@@ -676,6 +676,25 @@ impl Names {
         Names { runs, classes }
     }
 
+    /// Runs inside a longer gazetteer hit that starts with a lower-case
+    /// word ("Qaeda" of "al Qaeda said") are that entry: classified alone,
+    /// the capitalised part looks like a surname.
+    pub fn adopt_hits(&mut self, words: &[Word], hits: &[crate::gazetteer::Hit<'static>]) {
+        if hits.is_empty() {
+            return;
+        }
+        for (run, class) in self.runs.iter().zip(self.classes.iter_mut()) {
+            if matches!(class, NameClass::Known(..)) {
+                continue;
+            }
+            let (s, e) = (words[run.start].start, words[run.end - 1].end);
+            if let Some(h) = hits.iter().find(|h| h.start < s && h.end >= e) {
+                *class =
+                    NameClass::Known(h.entry.kind, &h.entry.canonical, known_rule(h.entry.kind));
+            }
+        }
+    }
+
     /// The class of `run` (one of this paragraph's runs, else computed).
     pub fn class(&self, words: &[Word], run: &std::ops::Range<usize>) -> NameClass {
         match self.runs.binary_search_by_key(&run.start, |r| r.start) {
@@ -778,13 +797,7 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
         _ => std::borrow::Cow::Owned(join(words, &range)),
     };
     if let Some(e) = g.lookup_exact(&text) {
-        let rule = match e.kind {
-            EntityKind::Place => "gazetteer:place",
-            EntityKind::Org => "gazetteer:org",
-            EntityKind::Weapon => "gazetteer:weapon",
-            EntityKind::Person => "gazetteer:person",
-        };
-        return NameClass::Known(e.kind, &e.canonical, rule);
+        return NameClass::Known(e.kind, &e.canonical, known_rule(e.kind));
     }
     let last = &words[range.end - 1].text;
     if let Some(name_start) = after_last_title(words, &range) {
@@ -863,6 +876,16 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
         };
     }
     NameClass::Unknown
+}
+
+/// The rule that names a run found in the gazetteer.
+fn known_rule(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Place => "gazetteer:place",
+        EntityKind::Org => "gazetteer:org",
+        EntityKind::Weapon => "gazetteer:weapon",
+        EntityKind::Person => "gazetteer:person",
+    }
 }
 
 /// A member of a party, as a label before a name: "Republican", "Democrats".

@@ -1496,6 +1496,14 @@ mod tests {
         }
     }
 
+    /// A capitalised run inside a listed name that starts lower-case is
+    /// that organisation, not a surname: "al Qaeda said".
+    #[test]
+    fn runs_inside_listed_names_speak_for_them() {
+        let s = speakers("A video showed that al Qaeda said the path was jihad.");
+        assert_eq!(s[0], ["al-Qaeda"]);
+    }
+
     /// A party label is a description: before a name it is dropped, alone
     /// it names no speaker.
     #[test]
