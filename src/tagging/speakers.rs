@@ -351,6 +351,27 @@ const VOICE_NOUNS: &[&str] = &[
 static VOICE_NOUNS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| VOICE_NOUNS.iter().copied().collect());
 
+/// Documents an organisation speaks through: "according to a CNN
+/// report", "an NBC News poll".
+const REPORT_NOUNS: &[&str] = &[
+    "report",
+    "study",
+    "poll",
+    "survey",
+    "analysis",
+    "investigation",
+    "review",
+    "audit",
+    "estimate",
+    "memo",
+    "filing",
+    "tally",
+    "count",
+    "statement",
+    "document",
+    "documents",
+];
+
 /// Nouns that name an organisation when a name precedes them
 /// ("South Korea's military", "the Biden administration").
 const BODY_NOUNS: &[&str] = &[
@@ -530,13 +551,51 @@ fn is_cue_at(words: &[Word], i: usize) -> bool {
             let next = words.get(i + 1).map(|n| n.lower()).unwrap_or_default();
             // `"...?" he asked.` ends the sentence; "asked the state for
             // rockets" is a request, not speech.
-            return matches!(next, "that" | ":" | "," | "\"" | "." | "?" | "!");
+            if matches!(next, "," | "." | "?" | "!") {
+                return !is_noun_phrase_end(words, i);
+            }
+            return matches!(next, "that" | ":" | "\"");
         }
         return true;
     }
     CUE_PHRASES
         .iter()
         .any(|(a, b)| w == *a && words.get(i + 1).is_some_and(|n| n.is(b)))
+}
+
+/// Is the weak cue at `i`, before a comma or full stop, a noun ending a
+/// noun phrase ("the Jewish state.", "a CNN report,", "its claims.")
+/// rather than a verb ("The Hill reports.")? Its form is also a noun, and
+/// a determiner comes just before it, or a few words before it when that
+/// is "a"/"an" or a possessive, or "the" before a singular form (a
+/// singular subject takes "reports", not "report").
+fn is_noun_phrase_end(words: &[Word], i: usize) -> bool {
+    let w = words[i].lower();
+    let singular = match w {
+        "state" | "report" | "claim" | "note" | "estimate" | "stress" | "recall" => true,
+        "states" | "reports" | "claims" | "notes" | "estimates" | "recalls" => false,
+        _ => return false,
+    };
+    let word = |k: usize| words[k].lower();
+    let always = |d: &str| {
+        matches!(
+            d,
+            "a" | "an" | "its" | "their" | "his" | "her" | "our" | "my" | "your"
+        )
+    };
+    let definite = |d: &str| matches!(d, "the" | "this" | "that" | "these" | "those");
+    // The nearest determiner within four words, with no punctuation
+    // between: "a historically gun-friendly Southern state,".
+    for k in (i.saturating_sub(4)..i).rev() {
+        let d = word(k);
+        if words[k].is_punct() {
+            return false;
+        }
+        if always(d) || definite(d) {
+            return k + 1 == i || always(d) || singular;
+        }
+    }
+    false
 }
 
 /// A speech-act verb in the passive with its agent: "was criticised by X".
@@ -830,7 +889,35 @@ fn subject_right(st: &ParagraphState, sentence: &Range<usize>, k: usize) -> Opti
     if let Some(p) = pronoun(&words[k]) {
         return Some(Subject::Pronoun(p));
     }
-    let run = st.run_starting_at(k)?;
+    let run = match st.run_starting_at(k) {
+        Some(run) => run,
+        // "according to a CNN report": the organisation whose document it
+        // is ("a May poll" is a date).
+        None if matches!(words[k].lower(), "a" | "an") => {
+            // Past a date or an adjective: "a 2018 UN report", "a recent
+            // Washington Examiner report".
+            let start = (k + 1..(k + 3).min(sentence.end))
+                .find(|&j| words[j].is_capitalised() || words[j].is_punct())?;
+            if words[k + 1..start].iter().any(|w| w.is_punct()) {
+                return None;
+            }
+            let run = st
+                .run_starting_at(start)
+                .filter(|r| r.start == start)
+                .filter(|r| {
+                    words
+                        .get(r.end)
+                        .is_some_and(|w| REPORT_NOUNS.contains(&w.text))
+                })
+                .filter(|r| !(r.len() == 1 && TIME_WORDS_SET.contains(words[r.start].lower())))?;
+            let cls = st.names.class(words, &run);
+            if matches!(cls, NameClass::Person { .. }) {
+                return Some(Subject::Name(run));
+            }
+            return Some(Subject::Org(canonical_org(words, &run, &cls)));
+        }
+        None => return None,
+    };
     // "according to South Korea's military"
     if words.get(run.end).is_some_and(|w| w.text == "'s") {
         let mut e = run.end + 1;
@@ -1494,6 +1581,38 @@ mod tests {
         ] {
             assert_eq!(speakers(text), [[who]], "{text}");
         }
+    }
+
+    /// "state", "report", "claims" ending a noun phrase are nouns, not
+    /// reporting verbs; after a name alone they still report.
+    #[test]
+    fn nouns_that_look_like_weak_cues_report_nothing() {
+        for text in [
+            "Virginia, a historically gun-friendly Southern state, has changed.",
+            "Its great hatred is the Jewish state.",
+            "None of this is in the Mueller report.",
+            "Republicans lamented the campaign's failure to use the Comey report.",
+            "Many doubted their claims.",
+        ] {
+            assert!(speakers(text)[0].is_empty(), "{text}: {:?}", speakers(text));
+        }
+        assert_eq!(
+            speakers("The vote was close, The Hill reports.")[0],
+            ["Hill"]
+        );
+        assert_eq!(
+            speakers("\"We are ready,\" Senator Tom Reed notes.")[0],
+            ["Tom Reed"]
+        );
+    }
+
+    /// "according to a CNN report": the organisation whose document it is.
+    #[test]
+    fn according_to_an_organisations_document() {
+        let s = speakers("Turnout fell, according to a Gallup poll.\n\nTurnout rose, according to an NBC News survey.\n\nTurnout fell, according to a May poll.");
+        assert_eq!(s[0], ["Gallup"]);
+        assert_eq!(s[1], ["NBC News"]);
+        assert!(s[2].is_empty(), "{:?}", s[2]);
     }
 
     /// A capitalised run inside a listed name that starts lower-case is
