@@ -1041,6 +1041,21 @@ fn speaker_from_run(
                     return Some((name, SpeakerKind::Org, None, Gender::Unknown));
                 }
             }
+            // "The Atlantic reported", "the Fed said": one word after "the"
+            // that no one in the article is called is no person's name
+            // (plural families aside: "the Clintons said"; "the Obama
+            // campaign said" and "the Mueller report" are left as they were).
+            let after_the = r.start > 0 && words[r.start - 1].is("the");
+            let body_follows = words.get(r.end).is_some_and(|w| {
+                let l = w.lower();
+                BODY_NOUNS_SET.contains(l)
+                    || VOICE_NOUNS_SET.contains(l)
+                    || REPORT_NOUNS.contains(&l)
+                    || matches!(l, "camp" | "team")
+            });
+            if r.len() == 1 && after_the && !name.ends_with('s') && !body_follows {
+                return Some((name, SpeakerKind::Org, None, Gender::Unknown));
+            }
             // An unknown capitalised subject of a speech verb is most often a
             // person named by surname only, or a foreign full name.
             if r.len() <= 3 {
@@ -1604,6 +1619,24 @@ mod tests {
             speakers("\"We are ready,\" Senator Tom Reed notes.")[0],
             ["Tom Reed"]
         );
+    }
+
+    /// One unknown word after "the" is an organisation, not a surname;
+    /// families and "the X campaign" stay as they were.
+    #[test]
+    fn one_word_after_the_speaks_as_an_organisation() {
+        let a = parse_txt(
+            "t.txt",
+            "Headline for a test\n\nThe vote was close, the Intercept reported.\n\nThe Clintons said they were pleased.\n\nThe Obama campaign said it was pleased.",
+        );
+        let kinds: Vec<Vec<(String, SpeakerKind)>> = tag_article(a)
+            .paragraphs
+            .into_iter()
+            .map(|p| p.speakers.into_iter().map(|s| (s.name, s.kind)).collect())
+            .collect();
+        assert_eq!(kinds[0], [("Intercept".to_string(), SpeakerKind::Org)]);
+        assert_eq!(kinds[1], [("Clintons".to_string(), SpeakerKind::Person)]);
+        assert_eq!(kinds[2], [("Obama campaign".to_string(), SpeakerKind::Org)]);
     }
 
     /// "according to a CNN report": the organisation whose document it is.
