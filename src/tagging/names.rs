@@ -743,8 +743,12 @@ pub fn after_last_title(words: &[Word], range: &std::ops::Range<usize>) -> Optio
     let g = gazetteer();
     let max = g.longest_title_words();
     let mut best = None;
+    // The end of the last title before the run's end, and where the
+    // longest title ending the run starts.
+    let mut inner = None;
+    let mut final_start = range.end;
     for end in range.start + 1..=range.end {
-        for len in 1..=max.min(end - range.start) {
+        for len in (1..=max.min(end - range.start)).rev() {
             // Most words start no title: skip the join and the look-up.
             if !g.starts_title(words[end - len].lower()) {
                 continue;
@@ -766,12 +770,31 @@ pub fn after_last_title(words: &[Word], range: &std::ops::Range<usize>) -> Optio
                 ),
             };
             if is_title {
+                if end < range.end {
+                    inner = Some(end);
+                } else {
+                    final_start = end - len;
+                }
                 best = Some(end);
                 break;
             }
         }
     }
-    best
+    // "Sen. Angus S. King": a title word ending a name after a title
+    // ("King", "Bishop") is the surname, when only names come between
+    // ("Pope Francis the Pope", "Francis on the Speaker" are no names).
+    match inner {
+        Some(e)
+            if best == Some(range.end)
+                && final_start > e
+                && words[e..final_start]
+                    .iter()
+                    .all(|w| w.is_capitalised() && !w.is_punct() && !w.is("the")) =>
+        {
+            Some(e)
+        }
+        _ => best,
+    }
 }
 
 /// Is the run a title and nothing more ("Secretary of State")? A role,
@@ -800,11 +823,17 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
         return NameClass::Known(e.kind, &e.canonical, known_rule(e.kind));
     }
     let last = &words[range.end - 1].text;
-    if let Some(name_start) = after_last_title(words, &range) {
+    // Titles are looked for before the letters after a name: in "Martin
+    // Luther King Jr." the name does not start at "Jr.".
+    let mut core = range.clone();
+    while core.len() > 1 && is_post_nominal(words[core.end - 1].text) {
+        core.end -= 1;
+    }
+    if let Some(name_start) = after_last_title(words, &core) {
         if name_start == range.end && is_title_run(words, &range) {
             return NameClass::Unknown;
         }
-        if name_start < range.end && words[name_start].is_capitalised() && !is_org_head(last) {
+        if name_start < core.end && words[name_start].is_capitalised() && !is_org_head(last) {
             let gender = words[range.start..name_start]
                 .iter()
                 .rev()

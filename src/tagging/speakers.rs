@@ -462,6 +462,10 @@ enum Subject {
     Spokesperson,
     /// "the government": the government of the article's main country.
     Government,
+    /// "Trump aides said" opening a sentence: the word speaks as an
+    /// organisation if the article names someone so ("Health officials
+    /// said" names no one).
+    OrgIfNamed(String),
 }
 
 /// Marks words that stand inside quotation marks. A `"` is an opening mark
@@ -728,6 +732,22 @@ fn subject_left(st: &ParagraphState, sentence: &Range<usize>, i: usize) -> Optio
     }
     if w.is_capitalised() && !w.is_punct() {
         let run = st.run_ending_at(j + 1)?;
+        // "The Maricopa County Sheriff's Office told": the office is the
+        // whole name, not "Office".
+        if run.start > sentence.start + 1
+            && words[run.start - 1].text == "'s"
+            && super::names::is_org_head(words[run.start].text)
+            && !matches!(st.names.class(words, &run), NameClass::Person { .. })
+        {
+            if let Some(owner) = st.run_ending_at(run.start - 1) {
+                let whole = owner.start..run.end;
+                return Some(Subject::Org(canonical_org(
+                    words,
+                    &whole,
+                    &NameClass::Unknown,
+                )));
+            }
+        }
         if run.start > sentence.start + 1 {
             let before = &words[run.start - 1];
             // "the Albanian embassy in London said": skip the place.
@@ -795,6 +815,33 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
     let name_end = if possessive { k - 1 } else { k };
     let run = st.run_ending_at(name_end)?;
     let cls = st.names.class(words, &run);
+    // "Health officials said", "Federal officials said": one unknown word
+    // opening a sentence is capitalised for that alone ("FBI officials"
+    // are a name in any place).
+    // Names are spared: a possessive ("Trump's campaign"), a body named
+    // after someone ("Trump administration officials"), a word the
+    // paragraph capitalises elsewhere too, a name the article gives.
+    let opens =
+        run.start == sentence.start || words[run.start - 1].sentence != words[run.start].sentence;
+    let word = words[run.start].text;
+    let acronym = word.chars().skip(1).any(char::is_uppercase);
+    let named_body = modifiers_end_in_body(words, k, j);
+    let named_elsewhere = || {
+        words.iter().enumerate().any(|(i, w)| {
+            i != run.start && w.text == word && i > 0 && words[i - 1].sentence == w.sentence
+        })
+    };
+    if is_voice
+        && cls == NameClass::Unknown
+        && run.len() == 1
+        && opens
+        && !acronym
+        && !possessive
+        && !named_body
+        && !named_elsewhere()
+    {
+        return Some(Subject::OrgIfNamed(word.to_string()));
+    }
     if matches!(cls, NameClass::Person { .. })
         || (cls == NameClass::Unknown && possessive && is_voice)
     {
@@ -819,6 +866,12 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
             Some(Subject::Org(format!("{name} {phrase}")))
         }
     }
+}
+
+/// Do the lower-case words `words[k..j]` before a voice noun end in a
+/// body ("administration" in "Trump administration officials")?
+fn modifiers_end_in_body(words: &[Word], k: usize, j: usize) -> bool {
+    k < j && BODY_NOUNS_SET.contains(words[j - 1].lower())
 }
 
 fn is_determiner(w: &Word) -> bool {
@@ -951,6 +1004,16 @@ fn speaker_from_run(
 ) -> Option<(String, SpeakerKind, Option<String>, Gender)> {
     let g = gazetteer();
     let words = st.words;
+    // "Gen. Joseph Dunford, Jr. declared": the letters after a name, cut
+    // off by a comma, belong to the name before them.
+    if words[run.clone()]
+        .iter()
+        .all(|w| super::names::is_post_nominal(w.text))
+    {
+        let before = run.start.checked_sub(1).filter(|&c| words[c].text == ",");
+        let name = before.and_then(|c| st.run_ending_at(c));
+        return name.and_then(|r| speaker_from_run(st, &r, people));
+    }
     let cls = st.names.class(words, run);
     match cls {
         NameClass::Known(EntityKind::Weapon, ..) => None,
@@ -1470,6 +1533,16 @@ fn resolve(
                 rule,
             })
         }
+        Subject::OrgIfNamed(name) => {
+            people.resolve(&name)?;
+            Some(Speaker {
+                name,
+                kind: SpeakerKind::Org,
+                role: None,
+                quote,
+                rule,
+            })
+        }
         Subject::Government => Some(Speaker {
             name: people.government_country()?.to_string(),
             kind: SpeakerKind::Org,
@@ -1619,6 +1692,28 @@ mod tests {
             speakers("\"We are ready,\" Senator Tom Reed notes.")[0],
             ["Tom Reed"]
         );
+    }
+
+    /// Letters after a name and a title word as a surname do not cut the
+    /// name short: "Martin Luther King Jr.", "Sen. Angus S. King",
+    /// "Gen. Joseph Dunford, Jr.".
+    #[test]
+    fn suffixes_and_title_surnames_keep_the_name() {
+        let s = speakers("Martin Luther King Jr. said the arc bends toward justice.\n\nSen. Angus S. King warned that the vote would fail.\n\nGen. Joseph Dunford, Jr. declared no changes.\n\nDeputy Prime Minister Nick Clegg said it was wrong.");
+        assert_eq!(s[0], ["Martin Luther King"]);
+        assert_eq!(s[1], ["Angus S. King"]);
+        assert_eq!(s[2], ["Joseph Dunford"]);
+        assert_eq!(s[3], ["Nick Clegg"]);
+    }
+
+    /// "The Maricopa County Sheriff's Office told": the whole office; a
+    /// common word opening a sentence before "officials" names no one.
+    #[test]
+    fn offices_named_whole_and_sentence_case_words_unnamed() {
+        let s = speakers("The Maricopa County Sheriff's Office told reporters that he was held.\n\nHealth officials caution that the rate will change.\n\nDonald Trump spoke first.\n\nTrump aides said that he was tired.");
+        assert_eq!(s[0], ["Maricopa County Sheriff's Office"]);
+        assert!(s[1].is_empty(), "{:?}", s[1]);
+        assert_eq!(s[3], ["Trump"]);
     }
 
     /// One unknown word after "the" is an organisation, not a surname;
