@@ -504,7 +504,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
             continue;
         }
         match class {
-            &NameClass::Person { name_start, .. } => {
+            &NameClass::Person { name_start, gender } => {
                 let name = person_name(words, name_start, run.end);
                 if people.is_work(&name) {
                     // A film or book title, not a person; nor its words places.
@@ -512,7 +512,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                     continue;
                 }
                 let full = people
-                    .resolve(&name)
+                    .resolve_as(&name, gender)
                     .map(|pp| pp.name.clone())
                     .unwrap_or(name);
                 person_spans.push((words[name_start].start, words[run.end - 1].end));

@@ -251,9 +251,11 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
     let people = names::People::learn(&prepared);
     let entities: Vec<Vec<Entity>> = prepared
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(at, p)| {
             // Boilerplate keeps its entities (credits name people and
             // outlets); it is not searched by default anyway.
+            people.set_paragraph(at);
             entities::paragraph_entities(p, &people)
         })
         .collect();

@@ -976,6 +976,8 @@ pub struct Person {
     pub gender: Gender,
     /// `name` in lower case, compared on every look-up.
     lower: String,
+    /// The paragraphs that name this person in full, in order.
+    named_at: Vec<usize>,
 }
 
 /// The people of one article, learnt from every paragraph before tagging,
@@ -998,6 +1000,15 @@ pub struct People {
     /// Whether the article is about sport, where a city usually stands for
     /// its club ("Liverpool have not won the title").
     sports: bool,
+    /// Surnames shared by a man and a woman of the article, with the
+    /// gender the pronouns after the bare surname point to ("Clinton …
+    /// she" is Hillary Clinton, even if Bill Clinton is named first).
+    surname_gender: HashMap<String, Gender>,
+    /// The paragraph being tagged: a surname means whoever was named in
+    /// full last before it (see [`People::resolve`]). Set by the taggers as
+    /// they go ([`People::set_paragraph`]) rather than passed through
+    /// every rule that resolves a name.
+    at: std::cell::Cell<usize>,
 }
 
 impl People {
@@ -1005,7 +1016,7 @@ impl People {
         let g = gazetteer();
         let mut people = People::default();
         let mut honorific_of: HashMap<String, Gender> = HashMap::default();
-        for p in paragraphs {
+        for (at, p) in paragraphs.iter().enumerate() {
             for (run, class) in p.names.iter() {
                 if let NameClass::Person { name_start, gender } = *class {
                     let name = person_name(&p.words, name_start, run.end);
@@ -1031,7 +1042,7 @@ impl People {
                         } else {
                             first_gender
                         };
-                        people.add(name, gender);
+                        people.add(name, gender, &[at]);
                     } else if gender != Gender::Unknown {
                         honorific_of.insert(name.to_lowercase(), gender);
                     }
@@ -1078,9 +1089,10 @@ impl People {
             people.by_part.clear();
             people.by_full.clear();
             for p in kept {
-                people.add(p.name, p.gender);
+                people.add(p.name, p.gender, &p.named_at);
             }
         }
+        people.vote_surname_genders(paragraphs);
         // "Ms Roche" tells us Barbara Roche is a woman even if "Barbara" did not.
         for (surname, gender) in honorific_of {
             if let Some(ids) = people.by_part.get(&surname) {
@@ -1092,10 +1104,78 @@ impl People {
         people
     }
 
-    fn add(&mut self, name: String, gender: Gender) {
+    /// For each surname a man and a woman of the article share, the
+    /// pronoun ("he"/"his", "she"/"her") that most often follows the bare
+    /// surname in its sentence.
+    fn vote_surname_genders(&mut self, paragraphs: &[Prepared]) {
+        let shared: Vec<&String> = self
+            .by_part
+            .iter()
+            .filter(|(_, ids)| {
+                let mut genders = ids.iter().map(|&i| self.people[i].gender);
+                let (mut m, mut f) = (false, false);
+                for g in genders.by_ref() {
+                    m |= g == Gender::Male;
+                    f |= g == Gender::Female;
+                }
+                m && f
+            })
+            .map(|(surname, _)| surname)
+            .collect();
+        if shared.is_empty() {
+            return;
+        }
+        let mut votes: HashMap<String, (u32, u32)> = HashMap::default();
+        for p in paragraphs {
+            let words = &p.words;
+            for (i, w) in words.iter().enumerate() {
+                let Some(&surname) = shared.iter().find(|s| s.as_str() == w.lower()) else {
+                    continue;
+                };
+                // The bare surname, not the end of a full name.
+                if i > 0 && words[i - 1].is_capitalised() && words[i - 1].sentence == w.sentence {
+                    continue;
+                }
+                let pronoun = words[i + 1..]
+                    .iter()
+                    .take_while(|n| n.sentence == w.sentence)
+                    .take(15)
+                    .find_map(|n| match n.lower() {
+                        "he" | "his" | "him" => Some(Gender::Male),
+                        "she" | "her" | "hers" => Some(Gender::Female),
+                        _ => None,
+                    });
+                let v = votes.entry(surname.clone()).or_default();
+                match pronoun {
+                    Some(Gender::Male) => v.0 += 1,
+                    Some(Gender::Female) => v.1 += 1,
+                    _ => {}
+                }
+            }
+        }
+        for (surname, (he, she)) in votes {
+            if he > she * 2 {
+                self.surname_gender.insert(surname, Gender::Male);
+            } else if she > he * 2 {
+                self.surname_gender.insert(surname, Gender::Female);
+            }
+        }
+    }
+
+    /// The paragraph being tagged, for [`People::resolve`].
+    pub fn set_paragraph(&self, at: usize) {
+        self.at.set(at);
+    }
+
+    fn add(&mut self, name: String, gender: Gender, named_at: &[usize]) {
         if let Some(existing) = self.people.iter_mut().find(|p| p.name == name) {
             if existing.gender == Gender::Unknown {
                 existing.gender = gender;
+            }
+            for &at in named_at {
+                if existing.named_at.last() != Some(&at) {
+                    existing.named_at.push(at);
+                }
             }
             return;
         }
@@ -1112,15 +1192,22 @@ impl People {
             name,
             gender,
             lower,
+            named_at: named_at.to_vec(),
         });
     }
 
     /// Resolves a surname or short form to the article's full name.
     pub fn resolve(&self, name: &str) -> Option<&Person> {
-        crate::text::with_lowered(name, |lower| self.resolve_lower(lower))
+        self.resolve_as(name, Gender::Unknown)
     }
 
-    fn resolve_lower(&self, lower: &str) -> Option<&Person> {
+    /// [`People::resolve`] for a name an honorific gave a gender ("Mrs
+    /// Clinton").
+    pub fn resolve_as(&self, name: &str, gender: Gender) -> Option<&Person> {
+        crate::text::with_lowered(name, |lower| self.resolve_lower(lower, gender))
+    }
+
+    fn resolve_lower(&self, lower: &str, gender: Gender) -> Option<&Person> {
         if let Some(&i) = self.by_full.get(lower) {
             return Some(&self.people[i]);
         }
@@ -1139,18 +1226,35 @@ impl People {
             };
         };
         // With two people of the same surname, prefer the one whose full name
-        // ends with the whole short form ("Jong-Sup" vs "Lee Jong-Sup").
-        let mut best: Option<&Person> = None;
-        for &id in ids {
-            let p = &self.people[id];
-            if p.lower.ends_with(lower) {
-                match best {
-                    Some(b) if b.name.len() >= p.name.len() => {}
-                    _ => best = Some(p),
-                }
-            }
-        }
-        best
+        // ends with the whole short form ("Jong-Sup" vs "Lee Jong-Sup"), of
+        // the gender an honorific ("Mrs Clinton") or else the pronouns after
+        // the bare surname point to (see `vote_surname_genders`), then one
+        // named in full in this paragraph, else the one the article named
+        // first: news names its subject in full once and by surname after,
+        // while relatives are named in full each time. A longer form of
+        // that name stands for it ("Van Hollen" → Chris Van Hollen).
+        let gender = match gender {
+            Gender::Unknown => self.surname_gender.get(last).copied(),
+            known => Some(known),
+        };
+        let at = self.at.get();
+        let candidates = || {
+            ids.iter()
+                .map(|&id| &self.people[id])
+                .filter(|p| p.lower.ends_with(lower))
+                .filter(move |p| gender.is_none_or(|g| p.gender == g))
+        };
+        let first_named = |p: &&Person| p.named_at.first().copied();
+        let chosen = candidates()
+            .filter(|p| p.named_at.binary_search(&at).is_ok())
+            .min_by_key(first_named)
+            .or_else(|| candidates().min_by_key(first_named))?;
+        let longer = candidates().filter(|p| {
+            p.lower.len() > chosen.lower.len()
+                && p.lower.ends_with(chosen.lower.as_str())
+                && p.lower.as_bytes()[p.lower.len() - chosen.lower.len() - 1] == b' '
+        });
+        Some(longer.max_by_key(|p| p.name.len()).unwrap_or(chosen))
     }
 
     pub fn gender_of(&self, name: &str) -> Gender {

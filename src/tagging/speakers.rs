@@ -1032,7 +1032,7 @@ fn speaker_from_run(
         NameClass::Person { name_start, gender } => {
             let name = person_name(words, name_start, run.end);
             let role = role_before(words, run.start, name_start);
-            let (full, g2) = match people.resolve(&name) {
+            let (full, g2) = match people.resolve_as(&name, gender) {
                 Some(p) => (p.name.clone(), p.gender),
                 None => (name, Gender::Unknown),
             };
@@ -1325,6 +1325,7 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
             out.push(Vec::new());
             continue;
         }
+        people.set_paragraph(pi);
         let words = &p.words;
         let st = ParagraphState {
             words,
@@ -1714,6 +1715,25 @@ mod tests {
         assert_eq!(s[0], ["Maricopa County Sheriff's Office"]);
         assert!(s[1].is_empty(), "{:?}", s[1]);
         assert_eq!(s[3], ["Trump"]);
+    }
+
+    /// A bare surname two people share is the one the article named first
+    /// (its subject; relatives are named in full each time), unless an
+    /// honorific, the pronouns after the surname, or a full name in the
+    /// same paragraph say otherwise.
+    #[test]
+    fn shared_surnames_resolve_to_the_subject() {
+        let s = speakers(
+            "Donald Trump spoke in Ohio on Tuesday.\n\nMelania Trump and her son were in New York.\n\nTrump said the economy was strong.\n\nMrs. Trump said she was proud.\n\nMelania Trump visited a school. Trump said the children were kind.",
+        );
+        assert_eq!(s[2], ["Donald Trump"]);
+        assert_eq!(s[3], ["Melania Trump"]);
+        assert_eq!(s[4], ["Melania Trump"]);
+        // A longer form of the name stands for it.
+        let s = speakers(
+            "Sen. Chris Van Hollen was in Maryland.\n\nVan Hollen said the vote would wait.",
+        );
+        assert_eq!(s[1], ["Chris Van Hollen"]);
     }
 
     /// One unknown word after "the" is an organisation, not a surname;
