@@ -748,6 +748,22 @@ mod tests {
         tags.iter().any(|x| x == t)
     }
 
+    /// Words a scraper ran together name no person; organisations written
+    /// in camel case still count.
+    #[test]
+    fn glued_words_name_no_one() {
+        let t = tags("He questioned President Trump Donald John TrumpGOP senators balk at trial MORE on Tuesday.\n\nBuzzFeed News reported the memo.").concat();
+        assert!(!t.iter().any(|x| x.contains("TrumpGOP")), "{t:?}");
+        assert!(super::super::names::is_glued("McConnellGOP"));
+        for name in ["McConnell", "DeSantis", "LaPierre", "MacArthur", "BuzzFeed"] {
+            assert_eq!(
+                super::super::names::is_glued(name),
+                name == "BuzzFeed",
+                "{name}"
+            );
+        }
+    }
+
     /// A listed name in any listed casing is that entry, even when its
     /// first word is also a first name ("Al").
     #[test]

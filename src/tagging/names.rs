@@ -804,8 +804,20 @@ pub fn is_title_run(words: &[Word], range: &std::ops::Range<usize>) -> bool {
     gazetteer().is_title(&texts)
 }
 
-/// Classifies a capitalised run.
+/// Classifies a capitalised run. A run with words glued together (see
+/// [`is_glued`]) names no person.
 pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
+    let class = classify_words(words, range);
+    if matches!(class, NameClass::Person { .. })
+        && words[range.clone()].iter().any(|w| is_glued(w.text))
+    {
+        return NameClass::Unknown;
+    }
+    class
+}
+
+/// [`classify_run`] from the words alone.
+fn classify_words(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
     let g = gazetteer();
     let mut range = range.clone();
     while range.start < range.end && words[range.start].is("the") {
@@ -905,6 +917,16 @@ pub fn classify_run(words: &[Word], range: &std::ops::Range<usize>) -> NameClass
         };
     }
     NameClass::Unknown
+}
+
+/// Two words run together by a scraper ("TrumpGOP", "McConnellGOP" from
+/// a page's link previews): a capital after a lower-case letter, past a
+/// prefix longer than a surname's "Mc", "Mac", "De", "La" or "Van".
+/// Organisations are written so too ("BuzzFeed"), so it only keeps a run
+/// from being a person.
+pub fn is_glued(w: &str) -> bool {
+    let b = w.as_bytes();
+    (4..b.len()).any(|i| b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase())
 }
 
 /// The rule that names a run found in the gazetteer.

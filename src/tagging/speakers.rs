@@ -1058,6 +1058,14 @@ fn speaker_from_run(
             if r.is_empty() || is_not_name(&name) {
                 return None;
             }
+            // Scraped link previews run names together: no one to name.
+            if r.len() > 1
+                && words[r.clone()]
+                    .iter()
+                    .any(|w| super::names::is_glued(w.text))
+            {
+                return None;
+            }
             // "A senior Tory MP", "the Secretary of State": a role, not a name.
             if g.is_title(&[words[r.end - 1].text]) || super::names::is_title_run(words, &r) {
                 return None;
