@@ -748,6 +748,22 @@ mod tests {
         tags.iter().any(|x| x == t)
     }
 
+    /// Documents and bodies whose names start with a first name are no
+    /// people; a surname that is also such a word still is one.
+    #[test]
+    fn documents_named_after_first_names_are_no_people() {
+        let t = tags("The Paris Agreement, the Green New Deal and the Montana Supreme Court came up, and Gov. Nathan Deal spoke.").remove(0);
+        for not in [
+            "person:Paris Agreement",
+            "person:Green New Deal",
+            "person:Montana Supreme Court",
+        ] {
+            assert!(!has(&t, not), "{not}: {t:?}");
+        }
+        assert!(has(&t, "org:Montana Supreme Court"), "{t:?}");
+        assert!(has(&t, "person:Nathan Deal"), "{t:?}");
+    }
+
     /// Words a scraper ran together name no person; organisations written
     /// in camel case still count.
     #[test]

@@ -417,6 +417,34 @@ const EVENT_HEADS: &[&str] = &[
 static EVENT_HEADS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| EVENT_HEADS.iter().copied().collect());
 
+/// Last words that make a run a document or policy, never a person: a
+/// first name starts many ("Paris Agreement", "Monroe Doctrine",
+/// "Johnson Amendment", "West Wing").
+fn is_document_head(lower: &str) -> bool {
+    matches!(
+        lower,
+        "agreement"
+            | "agreements"
+            | "accord"
+            | "accords"
+            | "treaty"
+            | "doctrine"
+            | "amendment"
+            | "wing"
+    )
+}
+
+/// Last words of documents and bodies that are also surnames ("Nathan
+/// Deal", "Margaret Court"): in a run of three words or more they are
+/// the document or body ("Green New Deal", "Montana Supreme Court").
+fn is_long_document_head(lower: &str) -> Option<NameClass> {
+    match lower {
+        "deal" | "plan" | "rule" | "report" => Some(NameClass::Unknown),
+        "court" | "fund" => Some(NameClass::Org),
+        _ => None,
+    }
+}
+
 /// Nouns that introduce the title of a work ("the film Vera Drake").
 const WORK_NOUNS: &[&str] = &[
     "film",
@@ -557,6 +585,7 @@ const INSTITUTION_HEADS: &[&str] = &[
     "technologies",
     "airlines",
     "airways",
+    "initiative",
 ];
 static INSTITUTION_HEADS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| INSTITUTION_HEADS.iter().copied().collect());
@@ -856,6 +885,19 @@ fn classify_words(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
     }
     if range.len() >= 2 && crate::text::with_lowered(last, |l| EVENT_HEADS_SET.contains(l)) {
         return NameClass::Unknown;
+    }
+    // A document or body whose name starts with a first name ("Paris
+    // Agreement", "Montana Supreme Court") is no person; without one the
+    // rules below see to it ("Status of Forces Agreement").
+    if range.len() >= 2 && g.is_first_name(words[range.start].text) {
+        if crate::text::with_lowered(last, is_document_head) {
+            return NameClass::Unknown;
+        }
+        if range.len() >= 3 {
+            if let Some(class) = crate::text::with_lowered(last, is_long_document_head) {
+                return class;
+            }
+        }
     }
     // An organisation word anywhere in a run that is not a person's name:
     // "Heritage Foundation", "BBC Radio Sheffield", "Department for Education".
