@@ -1068,6 +1068,9 @@ pub struct People {
     /// gender the pronouns after the bare surname point to ("Clinton …
     /// she" is Hillary Clinton, even if Bill Clinton is named first).
     surname_gender: HashMap<String, Gender>,
+    /// Lower-cased one-word names the article gives a title or honorific
+    /// ("President Obama"): people, though never named in full.
+    surnames: rustc_hash::FxHashSet<String>,
     /// The paragraph being tagged: a surname means whoever was named in
     /// full last before it (see [`People::resolve`]). Set by the taggers as
     /// they go ([`People::set_paragraph`]) rather than passed through
@@ -1107,8 +1110,13 @@ impl People {
                             first_gender
                         };
                         people.add(name, gender, &[at]);
-                    } else if gender != Gender::Unknown {
-                        honorific_of.insert(name.to_lowercase(), gender);
+                    } else {
+                        if gender != Gender::Unknown {
+                            honorific_of.insert(name.to_lowercase(), gender);
+                        }
+                        // "President Obama", "Mr Leigh": a person known by
+                        // surname only.
+                        people.surnames.insert(name.to_lowercase());
                     }
                 }
             }
@@ -1224,6 +1232,13 @@ impl People {
                 self.surname_gender.insert(surname, Gender::Female);
             }
         }
+    }
+
+    /// Does the article name a person `name`, in full or as a titled
+    /// surname ("President Obama")?
+    pub fn is_person(&self, name: &str) -> bool {
+        self.resolve(name).is_some()
+            || crate::text::with_lowered(name, |l| self.surnames.contains(l))
     }
 
     /// The paragraph being tagged, for [`People::resolve`].

@@ -462,6 +462,9 @@ enum Subject {
     Spokesperson,
     /// "the government": the government of the article's main country.
     Government,
+    /// "according to Gallup": one unknown word is an organisation unless
+    /// the article names a person so ([`People::is_person`]).
+    Source(Range<usize>),
     /// "Trump aides said" opening a sentence: the word speaks as an
     /// organisation if the article names someone so ("Health officials
     /// said" names no one).
@@ -1365,7 +1368,11 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                 }
                 let (subject, rule) =
                     if w == "according" && words.get(i + 1).is_some_and(|n| n.is("to")) {
-                        (subject_right(&st, sentence, i + 2), "according-to")
+                        let subject = subject_right(&st, sentence, i + 2).map(|s| match s {
+                            Subject::Name(run) => Subject::Source(run),
+                            other => other,
+                        });
+                        (subject, "according-to")
                     } else if CUE_PARTICIPLES_SET.contains(w)
                         && i > sentence.start
                         && words[i - 1].text == ","
@@ -1409,7 +1416,16 @@ pub(crate) fn attribute(paragraphs: &[Prepared], people: &People) -> Vec<Vec<Spe
                         k -= 1;
                     }
                     if k > sentence.start + 1 && words[k - 1].is("and") {
-                        if let Some(first) = st.run_ending_at(k - 1) {
+                        // "the Health and Human Services Department": one
+                        // unknown word joined straight to the next name is
+                        // part of it, not a second speaker.
+                        let part_of_name = |first: &Range<usize>| {
+                            first.len() == 1
+                                && k == run.start
+                                && st.names.class(words, first) == NameClass::Unknown
+                                && !people.is_person(words[first.start].text)
+                        };
+                        if let Some(first) = st.run_ending_at(k - 1).filter(|f| !part_of_name(f)) {
                             let quote = if direct_here {
                                 QuoteType::Direct
                             } else {
@@ -1534,6 +1550,19 @@ fn resolve(
     match subject {
         Subject::Name(run) => {
             let (name, kind, role, _) = speaker_from_run(st, &run, people)?;
+            Some(Speaker {
+                name,
+                kind,
+                role,
+                quote,
+                rule,
+            })
+        }
+        Subject::Source(run) => {
+            let (name, mut kind, role, _) = speaker_from_run(st, &run, people)?;
+            if kind == SpeakerKind::Person && !name.contains(' ') && !people.is_person(&name) {
+                kind = SpeakerKind::Org;
+            }
             Some(Speaker {
                 name,
                 kind,
@@ -1760,6 +1789,29 @@ mod tests {
         assert_eq!(kinds[0], [("Intercept".to_string(), SpeakerKind::Org)]);
         assert_eq!(kinds[1], [("Clintons".to_string(), SpeakerKind::Person)]);
         assert_eq!(kinds[2], [("Obama campaign".to_string(), SpeakerKind::Org)]);
+    }
+
+    /// "according to Gallup" is an organisation; "according to Obama",
+    /// whom the article titles, a person. "the Health and Human Services
+    /// Department" is one name, not "Health" and a department.
+    #[test]
+    fn one_word_sources_and_compound_names() {
+        let a = parse_txt(
+            "t.txt",
+            "Headline for a test\n\nSupport fell, according to Gallup.\n\nPresident Obama spoke. Support rose, according to Obama.\n\nThe Health and Human Services Department warned that costs would rise.",
+        );
+        let s: Vec<Vec<(String, SpeakerKind)>> = tag_article(a)
+            .paragraphs
+            .into_iter()
+            .map(|p| p.speakers.into_iter().map(|s| (s.name, s.kind)).collect())
+            .collect();
+        assert_eq!(s[0], [("Gallup".to_string(), SpeakerKind::Org)]);
+        assert!(
+            s[1].contains(&("Obama".to_string(), SpeakerKind::Person)),
+            "{:?}",
+            s[1]
+        );
+        assert!(!s[2].iter().any(|(n, _)| n == "Health"), "{:?}", s[2]);
     }
 
     /// "according to a CNN report": the organisation whose document it is.
