@@ -1116,7 +1116,11 @@ impl People {
                         }
                         // "President Obama", "Mr Leigh": a person known by
                         // surname only.
-                        people.surnames.insert(name.to_lowercase());
+                        crate::text::with_lowered(&name, |l| {
+                            if !people.surnames.contains(l) {
+                                people.surnames.insert(l.to_string());
+                            }
+                        });
                     }
                 }
             }
