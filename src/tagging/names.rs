@@ -1188,13 +1188,8 @@ impl People {
             .by_part
             .iter()
             .filter(|(_, ids)| {
-                let mut genders = ids.iter().map(|&i| self.people[i].gender);
-                let (mut m, mut f) = (false, false);
-                for g in genders.by_ref() {
-                    m |= g == Gender::Male;
-                    f |= g == Gender::Female;
-                }
-                m && f
+                let has = |g: Gender| ids.iter().any(|&i| self.people[i].gender == g);
+                has(Gender::Male) && has(Gender::Female)
             })
             .map(|(surname, _)| surname)
             .collect();

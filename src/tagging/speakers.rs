@@ -820,15 +820,13 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
     let cls = st.names.class(words, &run);
     // "Health officials said", "Federal officials said": one unknown word
     // opening a sentence is capitalised for that alone ("FBI officials"
-    // are a name in any place).
-    // Names are spared: a possessive ("Trump's campaign"), a body named
-    // after someone ("Trump administration officials"), a word the
-    // paragraph capitalises elsewhere too, a name the article gives.
-    let opens =
-        run.start == sentence.start || words[run.start - 1].sentence != words[run.start].sentence;
+    // are a name in any place). Names are spared: a possessive ("Trump's
+    // campaign"), a body named after someone ("Trump administration
+    // officials"), a word the paragraph capitalises elsewhere too, a name
+    // the article gives.
     let word = words[run.start].text;
     let acronym = word.chars().skip(1).any(char::is_uppercase);
-    let named_body = modifiers_end_in_body(words, k, j);
+    let named_body = k < j && BODY_NOUNS_SET.contains(words[j - 1].lower());
     let named_elsewhere = || {
         words.iter().enumerate().any(|(i, w)| {
             i != run.start && w.text == word && i > 0 && words[i - 1].sentence == w.sentence
@@ -837,7 +835,7 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
     if is_voice
         && cls == NameClass::Unknown
         && run.len() == 1
-        && opens
+        && opens_sentence(words, run.start)
         && !acronym
         && !possessive
         && !named_body
@@ -851,10 +849,10 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
         // "Mr Blair's spokesman" speaks for a person, not an organisation.
         return None;
     }
-    let modifiers: Vec<&str> = words[k..j].iter().map(Word::lower).collect();
-    if is_voice && modifiers.last().is_some_and(|m| BODY_NOUNS_SET.contains(m)) {
+    if is_voice && named_body {
         // "Obama administration officials": the administration speaks.
         let name = canonical_org(words, &run, &NameClass::Unknown);
+        let modifiers: Vec<&str> = words[k..j].iter().map(Word::lower).collect();
         return Some(Subject::Org(format!("{name} {}", modifiers.join(" "))));
     }
     if is_voice {
@@ -871,10 +869,9 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
     }
 }
 
-/// Do the lower-case words `words[k..j]` before a voice noun end in a
-/// body ("administration" in "Trump administration officials")?
-fn modifiers_end_in_body(words: &[Word], k: usize, j: usize) -> bool {
-    k < j && BODY_NOUNS_SET.contains(words[j - 1].lower())
+/// Does the word at `i` open its sentence (so its capital says nothing)?
+fn opens_sentence(words: &[Word], i: usize) -> bool {
+    i == 0 || words[i - 1].sentence != words[i].sentence
 }
 
 fn is_determiner(w: &Word) -> bool {
@@ -1088,8 +1085,7 @@ fn speaker_from_run(
             }
             // A lone capitalised word opening a sentence that the article
             // never gives as anyone's name is a common noun ("Officials").
-            let opens = r.start == 0 || words[r.start - 1].sentence != words[r.start].sentence;
-            if r.len() == 1 && opens && !g.is_first_name(&name) {
+            if r.len() == 1 && opens_sentence(words, r.start) && !g.is_first_name(&name) {
                 return None;
             }
             // "MPs said", "Senators said": a group by role, not a name.
@@ -1680,11 +1676,19 @@ mod tests {
 
     /// Speakers per paragraph of a made-up article, as "name" strings.
     fn speakers(text: &str) -> Vec<Vec<String>> {
+        speaker_kinds(text)
+            .into_iter()
+            .map(|p| p.into_iter().map(|(name, _)| name).collect())
+            .collect()
+    }
+
+    /// Speakers per paragraph of a made-up article, with their kinds.
+    fn speaker_kinds(text: &str) -> Vec<Vec<(String, SpeakerKind)>> {
         let a = parse_txt("t.txt", &format!("Headline for a test\n\n{text}"));
         tag_article(a)
             .paragraphs
             .into_iter()
-            .map(|p| p.speakers.into_iter().map(|s| s.name).collect())
+            .map(|p| p.speakers.into_iter().map(|s| (s.name, s.kind)).collect())
             .collect()
     }
 
@@ -1777,15 +1781,7 @@ mod tests {
     /// families and "the X campaign" stay as they were.
     #[test]
     fn one_word_after_the_speaks_as_an_organisation() {
-        let a = parse_txt(
-            "t.txt",
-            "Headline for a test\n\nThe vote was close, the Intercept reported.\n\nThe Clintons said they were pleased.\n\nThe Obama campaign said it was pleased.",
-        );
-        let kinds: Vec<Vec<(String, SpeakerKind)>> = tag_article(a)
-            .paragraphs
-            .into_iter()
-            .map(|p| p.speakers.into_iter().map(|s| (s.name, s.kind)).collect())
-            .collect();
+        let kinds = speaker_kinds("The vote was close, the Intercept reported.\n\nThe Clintons said they were pleased.\n\nThe Obama campaign said it was pleased.");
         assert_eq!(kinds[0], [("Intercept".to_string(), SpeakerKind::Org)]);
         assert_eq!(kinds[1], [("Clintons".to_string(), SpeakerKind::Person)]);
         assert_eq!(kinds[2], [("Obama campaign".to_string(), SpeakerKind::Org)]);
@@ -1796,15 +1792,7 @@ mod tests {
     /// Department" is one name, not "Health" and a department.
     #[test]
     fn one_word_sources_and_compound_names() {
-        let a = parse_txt(
-            "t.txt",
-            "Headline for a test\n\nSupport fell, according to Gallup.\n\nPresident Obama spoke. Support rose, according to Obama.\n\nThe Health and Human Services Department warned that costs would rise.",
-        );
-        let s: Vec<Vec<(String, SpeakerKind)>> = tag_article(a)
-            .paragraphs
-            .into_iter()
-            .map(|p| p.speakers.into_iter().map(|s| (s.name, s.kind)).collect())
-            .collect();
+        let s = speaker_kinds("Support fell, according to Gallup.\n\nPresident Obama spoke. Support rose, according to Obama.\n\nThe Health and Human Services Department warned that costs would rise.");
         assert_eq!(s[0], [("Gallup".to_string(), SpeakerKind::Org)]);
         assert!(
             s[1].contains(&("Obama".to_string(), SpeakerKind::Person)),
