@@ -6,6 +6,7 @@
 //! designators such as `Shahed-136` confirmed by a military word nearby, and
 //! weapon types ("ballistic missile", "artillery shell").
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -470,12 +471,19 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     let mut out: Vec<Entity> = Vec::new();
     // Once per kind and name, whatever its case. A paragraph has a few
     // entities: a look along them beats hashing a lower-case copy of each.
-    let push = |out: &mut Vec<Entity>, kind, name: String, rule| {
+    // Names arrive borrowed where they can (list entries, people already
+    // known, one-word runs) and are copied only when new: a paragraph
+    // names most of its places and people more than once.
+    let push = |out: &mut Vec<Entity>, kind, name: Cow<str>, rule| {
         if !out
             .iter()
             .any(|e| e.kind == kind && same_lowercase(&e.name, &name))
         {
-            out.push(Entity { name, kind, rule });
+            out.push(Entity {
+                name: name.into_owned(),
+                kind,
+                rule,
+            });
         }
     };
     // Byte spans that belong to a person's name: gazetteer hits inside them
@@ -511,10 +519,10 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                     person_spans.push((words[run.start].start, words[run.end - 1].end));
                     continue;
                 }
-                let full = people
-                    .resolve_as(&name, gender)
-                    .map(|pp| pp.name.clone())
-                    .unwrap_or(name);
+                let full = match people.resolve_as(&name, gender) {
+                    Some(pp) => Cow::Borrowed(pp.name.as_str()),
+                    None => Cow::Owned(name),
+                };
                 person_spans.push((words[name_start].start, words[run.end - 1].end));
                 push(
                     &mut out,
@@ -531,7 +539,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                 push(
                     &mut out,
                     EntityKind::Org,
-                    join(words, &r),
+                    Cow::Owned(join(words, &r)),
                     "name:organisation-word",
                 );
             }
@@ -539,13 +547,18 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                 push(
                     &mut out,
                     EntityKind::Place,
-                    join(words, &run),
+                    Cow::Owned(join(words, &run)),
                     "name:place-word",
                 );
             }
             NameClass::Known(..) => {} // the gazetteer pass below finds it
             NameClass::Unknown => {
-                let name = join(words, &run);
+                // Most unknown runs are one word, and most are tagged as
+                // nothing: look them up as they are.
+                let name = match run.len() {
+                    1 => Cow::Borrowed(words[run.start].text),
+                    _ => Cow::Owned(join(words, &run)),
+                };
                 let next = words.get(run.end).map(Word::lower).unwrap_or_default();
                 let prev = run
                     .start
@@ -559,7 +572,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                         push(
                             &mut out,
                             EntityKind::Person,
-                            pp.name.clone(),
+                            Cow::Borrowed(pp.name.as_str()),
                             "name:surname",
                         );
                         continue;
@@ -568,15 +581,20 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                 if run.len() == 1 && next == "administration" {
                     // "the Biden administration": a government named after its leader.
                     let name = format!("{} administration", words[run.start].text);
-                    push(&mut out, EntityKind::Org, name, "name:administration");
+                    push(
+                        &mut out,
+                        EntityKind::Org,
+                        Cow::Owned(name),
+                        "name:administration",
+                    );
                 } else if ORG_NOUNS_AFTER_SET.contains(next) {
                     // "the Mirror newspaper", "the Albanian embassy"; "the
                     // Democratic party" is a listed name with its noun.
                     let with_noun = format!("{name} {next}");
                     let name = if let Some(e) = g.lookup(&with_noun) {
-                        e.canonical.clone()
+                        Cow::Borrowed(e.canonical.as_str())
                     } else if next == "embassy" || next == "government" {
-                        with_noun
+                        Cow::Owned(with_noun)
                     } else {
                         name
                     };
@@ -637,14 +655,24 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
             crate::gazetteer::Origin::WeaponSystem => "list:weapon-system",
             crate::gazetteer::Origin::User => "list:newsgrep.toml",
         };
-        push(&mut out, e.kind, e.canonical.clone(), rule);
+        push(&mut out, e.kind, Cow::Borrowed(e.canonical.as_str()), rule);
     }
     for (_, _, name) in designators(p.folded) {
-        push(&mut out, EntityKind::Weapon, name, "pattern:designator");
+        push(
+            &mut out,
+            EntityKind::Weapon,
+            Cow::Owned(name),
+            "pattern:designator",
+        );
     }
     if may_have_weapon_head(p.lower) && p.words.iter().any(|w| is_weapon_head(w.lower())) {
         for (_, _, name) in weapon_types(p.folded) {
-            push(&mut out, EntityKind::Weapon, name, "pattern:weapon-type");
+            push(
+                &mut out,
+                EntityKind::Weapon,
+                Cow::Owned(name),
+                "pattern:weapon-type",
+            );
         }
     }
     out

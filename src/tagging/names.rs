@@ -856,11 +856,11 @@ fn classify_words(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
         return NameClass::Unknown;
     }
     // Most runs are one word: look it up as it is.
-    let text = match range.len() {
-        1 => std::borrow::Cow::Borrowed(words[range.start].text),
-        _ => std::borrow::Cow::Owned(join(words, &range)),
+    let known = match range.len() {
+        1 => g.lookup_exact(words[range.start].text),
+        _ => with_joined(words, &range, |text| g.lookup_exact(text)),
     };
-    if let Some(e) = g.lookup_exact(&text) {
+    if let Some(e) = known {
         return NameClass::Known(e.kind, &e.canonical, known_rule(e.kind));
     }
     let last = &words[range.end - 1].text;
@@ -1018,6 +1018,32 @@ pub fn person_name(words: &[Word], start: usize, mut end: usize) -> String {
         end -= 1;
     }
     join(words, &(start..end))
+}
+
+/// `f` of the words of `range` joined as [`join`] joins them, on the
+/// stack when they are short: every run of several words is looked up
+/// whole, and most are then thrown away.
+fn with_joined<R>(words: &[Word], range: &std::ops::Range<usize>, f: impl FnOnce(&str) -> R) -> R {
+    const MAX: usize = 128;
+    let mut buf = [0u8; MAX];
+    let mut len = 0;
+    for w in &words[range.clone()] {
+        let sep = usize::from(len > 0 && w.text != "'s");
+        if len + sep + w.text.len() > MAX {
+            return f(&join(words, range));
+        }
+        if sep == 1 {
+            buf[len] = b' ';
+        }
+        len += sep;
+        buf[len..len + w.text.len()].copy_from_slice(w.text.as_bytes());
+        len += w.text.len();
+    }
+    // Whole words and spaces: valid UTF-8 (checked anyway, it is short).
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(text) => f(text),
+        Err(_) => f(&join(words, range)),
+    }
 }
 
 pub fn join(words: &[Word], range: &std::ops::Range<usize>) -> String {
@@ -1379,6 +1405,27 @@ mod tests {
         let runs = capitalised_runs(&ws);
         let run = runs.into_iter().max_by_key(|r| r.len()).unwrap();
         (classify_run(&ws, &run), join(&ws, &run))
+    }
+
+    /// Joined on the stack or not, a run reads as `join` writes it.
+    #[test]
+    fn runs_joined_on_the_stack_read_as_joined() {
+        let long = "Word ".repeat(40);
+        for text in [
+            "Russia's Defence Ministry",
+            "the U.S. Department of Defense",
+            "Élysée Palace officials",
+            long.as_str(),
+        ] {
+            let mut lower = String::new();
+            let ws = words(text, &mut lower);
+            for start in 0..ws.len() {
+                for end in start + 1..=ws.len() {
+                    let r = start..end;
+                    assert_eq!(with_joined(&ws, &r, str::to_string), join(&ws, &r));
+                }
+            }
+        }
     }
 
     #[test]
