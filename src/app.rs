@@ -453,9 +453,11 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<Found> {
     let found_any = results.total_hits > 0;
     // The process ends here. Dropping the searcher unmaps the index's
     // files one by one (a TLB shoot-down each, ~10% of a rare query's
-    // instructions); exit releases the address space at once.
+    // instructions); exit releases the address space at once. The same
+    // holds for the name tables the text source keeps mapped.
     std::mem::forget(found);
     std::mem::forget(idx);
+    std::mem::forget(text);
     Ok(if found_any { Found::Yes } else { Found::No })
 }
 

@@ -23,6 +23,7 @@
 //! short) is read through the dictionary as before.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -81,17 +82,29 @@ pub struct NameTables {
     /// index's own, which expects tantivy's footer on every file); `None`
     /// reads every name from the dictionaries.
     dir: Option<MmapDirectory>,
+    /// The tables opened so far, kept mapped as long as these are: a
+    /// segment's counters drop theirs when a search's facets are counted,
+    /// and unmapping then, with the search threads running, interrupted
+    /// the other core for every table.
+    opened: Arc<Mutex<FxHashMap<(SegmentId, String), OwnedBytes>>>,
 }
 
 impl NameTables {
     pub fn open(index_dir: &Path) -> NameTables {
         NameTables {
             dir: MmapDirectory::open(index_dir).ok(),
+            opened: Arc::default(),
         }
     }
 
     fn get(&self, segment: SegmentId, field: &str) -> Option<NameTable> {
-        NameTable::open(self.dir.as_ref()?, segment, field)
+        let table = NameTable::open(self.dir.as_ref()?, segment, field)?;
+        if let Ok(mut opened) = self.opened.lock() {
+            opened
+                .entry((segment, field.to_string()))
+                .or_insert_with(|| table.bytes.clone());
+        }
+        Some(table)
     }
 }
 
