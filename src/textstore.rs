@@ -11,8 +11,10 @@
 //! showing text the tags do not describe.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Read, Seek, SeekFrom};
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::article::{json_paragraphs, parse_json_record, parse_txt, txt_paragraphs, Article};
 use crate::corpus::{decode, Format};
@@ -237,6 +239,18 @@ impl OffsetReader {
 /// Entries read at a time by [`OffsetReader::get`] (5 KB).
 const WINDOW: u64 = 256;
 
+/// Reads up to `buf.len()` bytes at `offset` without moving the file's
+/// cursor.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+}
+
 /// Reads `buf.len()` bytes at `offset` without moving the file's cursor,
 /// so that threads building hits share one open table.
 #[cfg(unix)]
@@ -291,9 +305,67 @@ impl Record {
     }
 }
 
+/// JSON-lines files kept open while a search builds its hits: ten hits
+/// from one large file opened it, sought in it and closed it ten times.
+#[derive(Default)]
+struct OpenFiles(Mutex<HashMap<PathBuf, Arc<File>>>);
+
+impl OpenFiles {
+    fn get(&self, path: &Path) -> Option<Arc<File>> {
+        let mut files = self.0.lock().ok()?;
+        if let Some(file) = files.get(path) {
+            return Some(file.clone());
+        }
+        let file = Arc::new(File::open(path).ok()?);
+        files.insert(path.to_path_buf(), file.clone());
+        Some(file)
+    }
+}
+
+/// The line that starts at byte `offset` of `path`, with its line break,
+/// at most `limit` bytes; through `files` when given (read at the offset,
+/// so the threads building hits can share a file).
+fn read_line(files: Option<&OpenFiles>, path: &Path, offset: u64, limit: u64) -> Option<Vec<u8>> {
+    let file = match files {
+        Some(files) => files.get(path)?,
+        None => Arc::new(File::open(path).ok()?),
+    };
+    let limit = usize::try_from(limit).ok()?;
+    let mut raw: Vec<u8> = Vec::new();
+    loop {
+        let start = raw.len();
+        let want = (start + 16 * 1024).min(limit);
+        if want == start {
+            return Some(raw);
+        }
+        raw.resize(want, 0);
+        let n = match read_at(&file, &mut raw[start..], offset + start as u64) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                raw.truncate(start);
+                continue;
+            }
+            Err(_) => return None,
+        };
+        raw.truncate(start + n);
+        if let Some(i) = memchr::memchr(b'\n', &raw[start..]) {
+            raw.truncate(start + i + 1);
+            return Some(raw);
+        }
+        if n == 0 {
+            return Some(raw);
+        }
+    }
+}
+
 /// The record at `loc` in `corpus`, decoded as the indexer decoded it, or
 /// `None` when its file no longer holds bytes with content key `key` there.
-fn read_record(corpus: &Path, loc: &Location, key: u64) -> Option<Record> {
+fn read_record(
+    corpus: &Path,
+    loc: &Location,
+    key: u64,
+    files: Option<&OpenFiles>,
+) -> Option<Record> {
     let path = corpus.join(&loc.file);
     match Format::of(&path)? {
         Format::Text => {
@@ -301,13 +373,8 @@ fn read_record(corpus: &Path, loc: &Location, key: u64) -> Option<Record> {
             (content_key(text.trim_end().as_bytes()) == key).then_some(Record::Text(text))
         }
         Format::JsonLines => {
-            let mut file = std::fs::File::open(&path).ok()?;
-            file.seek(SeekFrom::Start(loc.offset)).ok()?;
-            let mut raw = Vec::new();
             // A record was at most MAX_FILE_BYTES when it was indexed.
-            std::io::BufReader::new(file.take(crate::corpus::MAX_FILE_BYTES + 1))
-                .read_until(b'\n', &mut raw)
-                .ok()?;
+            let raw = read_line(files, &path, loc.offset, crate::corpus::MAX_FILE_BYTES + 1)?;
             // Valid UTF-8 (nearly always) is checked in bulk and kept as
             // read; from_utf8_lossy's checking went at a fifth the speed,
             // 4% of the instructions of a search showing ten hits.
@@ -324,7 +391,7 @@ fn read_record(corpus: &Path, loc: &Location, key: u64) -> Option<Record> {
 /// The article with content key `key` at `loc`, parsed in full (for
 /// tagging it again), if the corpus still holds it there.
 pub fn read_article(corpus: &Path, loc: &Location, key: u64) -> Option<Article> {
-    read_record(corpus, loc, key)?.parse(&loc.file)
+    read_record(corpus, loc, key, None)?.parse(&loc.file)
 }
 
 /// Reads the article with content key `key` back from `corpus` for showing,
@@ -334,7 +401,16 @@ pub fn read_article(corpus: &Path, loc: &Location, key: u64) -> Option<Article> 
 /// that cost more than the whole search. Only an article without a title
 /// is parsed in full, to derive its title as the indexer did.
 pub fn read_back(corpus: &Path, loc: &Location, key: u64) -> Option<ArticleText> {
-    let record = read_record(corpus, loc, key)?;
+    read_back_from(corpus, loc, key, None)
+}
+
+fn read_back_from(
+    corpus: &Path,
+    loc: &Location,
+    key: u64,
+    files: Option<&OpenFiles>,
+) -> Option<ArticleText> {
+    let record = read_record(corpus, loc, key, files)?;
     let (title, paragraphs) = match &record {
         Record::Text(text) => txt_paragraphs(text),
         Record::Line(line) => json_paragraphs(line).ok()?,
@@ -353,6 +429,7 @@ pub struct TextSource {
     corpus: PathBuf,
     table: OffsetReader,
     names: NameTables,
+    files: OpenFiles,
 }
 
 impl TextSource {
@@ -361,6 +438,7 @@ impl TextSource {
             corpus,
             table,
             names,
+            files: OpenFiles::default(),
         }
     }
 
@@ -389,7 +467,7 @@ impl TextSource {
     /// The article with content key `key`, if the corpus still holds it.
     pub fn article(&self, key: u64) -> Option<ArticleText> {
         let loc = self.table.get(key)?;
-        read_back(&self.corpus, &loc, key)
+        read_back_from(&self.corpus, &loc, key, Some(&self.files))
     }
 }
 
@@ -502,5 +580,30 @@ mod tests {
         assert_eq!(t.paragraphs.len(), 2);
         std::fs::write(dir.path().join("t.txt"), "Title\n\nBody text edited.\n").expect("write");
         assert!(read_back(dir.path(), &loc("t.txt", 0), key).is_none());
+    }
+
+    /// Lines read through files kept open are the lines of the file, line
+    /// breaks included, however long; the last needs none; `limit` caps.
+    #[test]
+    fn lines_are_read_whole_through_open_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("f.jsonl");
+        let long = "x".repeat(40_000);
+        std::fs::write(&path, format!("short\n{long}\nlast")).expect("write");
+        let files = OpenFiles::default();
+        for shared in [Some(&files), None] {
+            let line = |offset: u64, limit: u64| read_line(shared, &path, offset, limit);
+            assert_eq!(line(0, 100).as_deref(), Some(&b"short\n"[..]));
+            let second = line(6, 100_000).expect("second line");
+            assert_eq!(second.len(), long.len() + 1);
+            assert!(second.ends_with(b"x\n"));
+            assert_eq!(
+                line(6 + long.len() as u64 + 1, 100).as_deref(),
+                Some(&b"last"[..])
+            );
+            assert_eq!(line(6, 10).map(|l| l.len()), Some(10));
+            assert_eq!(line(1_000_000, 100).as_deref(), Some(&b""[..]));
+        }
+        assert!(read_line(Some(&files), &dir.path().join("gone.jsonl"), 0, 100).is_none());
     }
 }
