@@ -9,9 +9,10 @@
 //! stay aligned (the joined token takes the first part's position) so that
 //! phrases around a designator still match.
 
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
-    TokenizerManager,
+    Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 use crate::text::is_dash;
@@ -34,66 +35,157 @@ pub enum Mode {
 #[derive(Debug, Clone)]
 pub struct NewsTokenizer {
     mode: Mode,
+    /// The token every stream of this tokenizer rewrites in place, as
+    /// tantivy's own tokenizers do: a `String` for each word of every
+    /// paragraph was a tenth of a full build without tagging.
+    token: Token,
 }
 
 impl NewsTokenizer {
     pub fn new(mode: Mode) -> NewsTokenizer {
-        NewsTokenizer { mode }
-    }
-}
-
-/// The tokens of one text; the filters after it rewrite them in place.
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
-impl TokenStream for VecTokenStream {
-    fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
+        NewsTokenizer {
+            mode,
+            token: Token::default(),
         }
     }
+}
 
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
+/// The tokens of one text, found as they are asked for.
+pub struct NewsTokenStream<'a> {
+    text: &'a str,
+    mode: Mode,
+    token: &'a mut Token,
+    /// Where the search for the next word starts.
+    cursor: usize,
+    /// The word after the current one, when it was looked at already.
+    lookahead: Option<(usize, usize)>,
+    position: usize,
+    /// A designator's parts, still to be given at index time: byte range
+    /// and position.
+    pending: [(usize, usize, usize); 2],
+    pending_len: usize,
+    pending_next: usize,
 }
 
 impl Tokenizer for NewsTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = NewsTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut tokens = Vec::new();
-        analyse(text, self.mode, &mut tokens);
-        VecTokenStream { tokens, next: 0 }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> NewsTokenStream<'a> {
+        self.token.reset();
+        NewsTokenStream {
+            text,
+            mode: self.mode,
+            token: &mut self.token,
+            cursor: 0,
+            lookahead: None,
+            position: 0,
+            pending: [(0, 0, 0); 2],
+            pending_len: 0,
+            pending_next: 0,
+        }
     }
 }
 
-/// Alphanumeric runs of `text`, as byte ranges.
-fn raw_words(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
-            if start.is_none() {
-                start = Some(i);
-            }
-        } else if let Some(s) = start.take() {
-            out.push((s, i));
+/// The next run of alphanumeric characters at or after byte `from`, as a
+/// byte range.
+fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    // The character at byte `i` (a character boundary) and its length;
+    // ASCII without decoding.
+    let at = |i: usize| -> Option<(bool, usize)> {
+        let b = *bytes.get(i)?;
+        if b < 0x80 {
+            Some((b.is_ascii_alphanumeric(), 1))
+        } else {
+            let c = text.get(i..)?.chars().next()?;
+            Some((c.is_alphanumeric(), c.len_utf8()))
         }
+    };
+    let mut i = from;
+    let start = loop {
+        let (alnum, len) = at(i)?;
+        if alnum {
+            break i;
+        }
+        i += len;
+    };
+    while let Some((true, len)) = at(i) {
+        i += len;
     }
-    if let Some(s) = start {
-        out.push((s, text.len()));
+    Some((start, i))
+}
+
+impl NewsTokenStream<'_> {
+    fn set(&mut self, parts: &[&str], from: usize, to: usize, position: usize) {
+        self.token.text.clear();
+        for part in parts {
+            self.token.text.push_str(part);
+        }
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = position;
+        self.token.position_length = 1;
     }
-    out
+}
+
+impl TokenStream for NewsTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let text = self.text;
+        if self.pending_next < self.pending_len {
+            let (from, to, position) = self.pending[self.pending_next];
+            self.pending_next += 1;
+            self.set(&[&text[from..to]], from, to, position);
+            return true;
+        }
+        let Some((s, e)) = self
+            .lookahead
+            .take()
+            .or_else(|| next_word(text, self.cursor))
+        else {
+            return false;
+        };
+        let word = &text[s..e];
+        let position = self.position;
+        if let Some((letters, number)) = split_joined(word) {
+            self.set(&[letters, singular_number(number)], s, e, position);
+            self.position += 1;
+            self.cursor = e;
+            return true;
+        }
+        if let Some((s2, e2)) = next_word(text, e) {
+            let gap = &text[e..s2];
+            let mut gap_chars = gap.chars();
+            let one_joiner = gap_chars.next().is_some_and(|c| is_dash(c) || c == ' ')
+                && gap_chars.next().is_none();
+            let next = &text[s2..e2];
+            // Nearly every word has one space after it: ask the cheap
+            // question (does a number follow?) first.
+            if one_joiner && is_number_part(next) && is_letters(word) {
+                self.set(&[word, singular_number(next)], s, e2, position);
+                if self.mode == Mode::Index {
+                    self.pending = [(s, e, position), (s2, e2, position + 1)];
+                    self.pending_len = 2;
+                    self.pending_next = 0;
+                }
+                self.position += 2;
+                self.cursor = e2;
+                return true;
+            }
+            self.lookahead = Some((s2, e2));
+        }
+        self.set(&[word], s, e, position);
+        self.position += 1;
+        self.cursor = e;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
 }
 
 fn is_letters(s: &str) -> bool {
@@ -117,67 +209,10 @@ fn singular_number(s: &str) -> &str {
 
 /// A single word written joined (`shahed136`, `F16s`): letters then a digit.
 fn split_joined(word: &str) -> Option<(&str, &str)> {
-    let cut = word.find(|c: char| c.is_ascii_digit())?;
+    // A digit is one byte, and no byte of another character is one.
+    let cut = word.bytes().position(|b| b.is_ascii_digit())?;
     let (letters, number) = word.split_at(cut);
     (cut > 0 && is_letters(letters) && is_number_part(number)).then_some((letters, number))
-}
-
-fn push(out: &mut Vec<Token>, text: String, from: usize, to: usize, position: usize) {
-    out.push(Token {
-        offset_from: from,
-        offset_to: to,
-        position,
-        text,
-        position_length: 1,
-    });
-}
-
-/// The whole analysis before lower-casing and stemming.
-pub fn analyse(text: &str, mode: Mode, out: &mut Vec<Token>) {
-    let words = raw_words(text);
-    let mut position = 0;
-    let mut i = 0;
-    while i < words.len() {
-        let (s, e) = words[i];
-        let word = &text[s..e];
-        if let Some((letters, number)) = split_joined(word) {
-            push(
-                out,
-                format!("{letters}{}", singular_number(number)),
-                s,
-                e,
-                position,
-            );
-            position += 1;
-            i += 1;
-            continue;
-        }
-        if let Some(&(s2, e2)) = words.get(i + 1) {
-            let gap = &text[e..s2];
-            let one_joiner =
-                gap.chars().count() == 1 && gap.chars().all(|c| is_dash(c) || c == ' ');
-            let next = &text[s2..e2];
-            if one_joiner && is_letters(word) && is_number_part(next) {
-                push(
-                    out,
-                    format!("{word}{}", singular_number(next)),
-                    s,
-                    e2,
-                    position,
-                );
-                if mode == Mode::Index {
-                    push(out, word.to_string(), s, e, position);
-                    push(out, next.to_string(), s2, e2, position + 1);
-                }
-                position += 2;
-                i += 2;
-                continue;
-            }
-        }
-        push(out, word.to_string(), s, e, position);
-        position += 1;
-        i += 1;
-    }
 }
 
 /// The full analyser for one mode: words and designators, long tokens
@@ -186,8 +221,112 @@ pub fn analyzer(mode: Mode) -> TextAnalyzer {
     TextAnalyzer::builder(NewsTokenizer::new(mode))
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
+        .filter(CachedStemmer)
+        .build()
+}
+
+/// Distinct words whose stems an analyser keeps; past this, it starts over
+/// (a full AllSides build meets ~300,000 distinct words, most of them once).
+const STEM_CACHE: usize = 200_000;
+
+/// tantivy's English stemmer, with the stem of each word it has seen kept:
+/// news text repeats a small vocabulary, and stemming every word again was
+/// a third of a full build without tagging. Snowball's stem depends on the
+/// word alone, so a kept stem is the stem.
+#[derive(Clone, Copy)]
+pub struct CachedStemmer;
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter {
+            inner,
+            stems: FxHashMap::default(),
+            stemmer: stemmer(),
+        }
+    }
+}
+
+/// One word stemmed by tantivy's own stemmer (for words not seen yet).
+fn stemmer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
         .filter(Stemmer::new(Language::English))
         .build()
+}
+
+pub struct CachedStemmerFilter<T> {
+    inner: T,
+    stems: FxHashMap<Box<str>, Box<str>>,
+    stemmer: TextAnalyzer,
+}
+
+/// A copy starts with no stems: tantivy copies an analyser for every
+/// segment it writes, and copying thousands of stems each time would cost
+/// more than finding them again.
+impl<T: Clone> Clone for CachedStemmerFilter<T> {
+    fn clone(&self) -> Self {
+        CachedStemmerFilter {
+            inner: self.inner.clone(),
+            stems: FxHashMap::default(),
+            stemmer: stemmer(),
+        }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CachedStemmerStream {
+            tail: self.inner.token_stream(text),
+            stems: &mut self.stems,
+            stemmer: &mut self.stemmer,
+        }
+    }
+}
+
+pub struct CachedStemmerStream<'a, T> {
+    tail: T,
+    stems: &'a mut FxHashMap<Box<str>, Box<str>>,
+    stemmer: &'a mut TextAnalyzer,
+}
+
+impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Some(stem) = self.stems.get(token.text.as_str()) {
+            token.text.clear();
+            token.text.push_str(stem);
+            return true;
+        }
+        let mut stream = self.stemmer.token_stream(&token.text);
+        let stem: Box<str> = if stream.advance() {
+            stream.token().text.as_str().into()
+        } else {
+            token.text.as_str().into()
+        };
+        drop(stream);
+        if self.stems.len() >= STEM_CACHE {
+            self.stems.clear();
+        }
+        let word: Box<str> = token.text.as_str().into();
+        token.text.clear();
+        token.text.push_str(&stem);
+        self.stems.insert(word, stem);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 /// Registers the index-time analyser with an index.
@@ -250,6 +389,40 @@ mod tests {
         let f16 = idx.iter().find(|t| t.0 == "f16").unwrap().1;
         let jets = idx.iter().find(|t| t.0 == "jet").unwrap().1;
         assert_eq!(jets - f16, q[1].1 - q[0].1);
+    }
+
+    /// Kept stems are tantivy's stems, seen once or again, in a copy too.
+    #[test]
+    fn kept_stems_are_the_stemmers_stems() {
+        let words = "running runs ran shells shelling generously organisations Élysées \
+                     nationalities ponies caresses sensational conditional";
+        let mut stock = TextAnalyzer::builder(tantivy::tokenizer::SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let expected: Vec<String> = {
+            let mut s = stock.token_stream(words);
+            let mut out = Vec::new();
+            while let Some(t) = s.next() {
+                out.push(t.text.clone());
+            }
+            out
+        };
+        let mut cached = TextAnalyzer::builder(tantivy::tokenizer::SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(CachedStemmer)
+            .build();
+        let mut copy = cached.clone();
+        for _ in 0..2 {
+            for analyzer in [&mut cached, &mut copy] {
+                let mut s = analyzer.token_stream(words);
+                let mut got = Vec::new();
+                while let Some(t) = s.next() {
+                    got.push(t.text.clone());
+                }
+                assert_eq!(got, expected);
+            }
+        }
     }
 
     #[test]
