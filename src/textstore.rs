@@ -145,7 +145,7 @@ impl OffsetTable {
 /// An offset table read on demand: a search looks up about ten keys, so it
 /// reads the file list and a few entries per key, not the whole table.
 pub struct OffsetReader {
-    file: std::fs::File,
+    file: File,
     files: Vec<String>,
     /// Where the entries start, and how many there are.
     at: u64,
@@ -162,7 +162,7 @@ impl OffsetReader {
         if name.is_empty() || name.contains(['/', '\\']) {
             return Err(damaged("is not named"));
         }
-        let file = std::fs::File::open(dir.join(name)).map_err(|e| damaged(&e.to_string()))?;
+        let file = File::open(dir.join(name)).map_err(|e| damaged(&e.to_string()))?;
         let len = file.metadata().map_err(|e| damaged(&e.to_string()))?.len();
         let header = || -> Option<(Vec<String>, u64, u64)> {
             let mut r = std::io::BufReader::new(&file);
@@ -172,7 +172,7 @@ impl OffsetReader {
                 return None;
             }
             let mut word = [0u8; 8];
-            let mut next = |r: &mut std::io::BufReader<&std::fs::File>| -> Option<u64> {
+            let mut next = |r: &mut std::io::BufReader<&File>| -> Option<u64> {
                 r.read_exact(&mut word).ok()?;
                 Some(u64::from_le_bytes(word))
             };
@@ -240,7 +240,7 @@ impl OffsetReader {
 const WINDOW: u64 = 256;
 
 /// Reads up to `buf.len()` bytes at `offset` without moving the file's
-/// cursor.
+/// cursor, so that the threads building hits can share one open file.
 #[cfg(unix)]
 fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
     std::os::unix::fs::FileExt::read_at(file, buf, offset)
@@ -251,22 +251,17 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
     std::os::windows::fs::FileExt::seek_read(file, buf, offset)
 }
 
-/// Reads `buf.len()` bytes at `offset` without moving the file's cursor,
-/// so that threads building hits share one open table.
-#[cfg(unix)]
-fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+/// Reads `buf.len()` bytes at `offset` (see [`read_at`]).
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
     while !buf.is_empty() {
-        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
-            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            n => {
+        match read_at(file, buf, offset) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
                 buf = &mut buf[n..];
                 offset += n as u64;
             }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(())
