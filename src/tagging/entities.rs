@@ -465,27 +465,34 @@ fn same_lowercase(a: &str, b: &str) -> bool {
     }
 }
 
+/// Adds an entity once per kind and name, whatever its case. A paragraph
+/// has a few entities: a look along them beats hashing a lower-case copy
+/// of each. Names arrive borrowed where they can (list entries, people
+/// already known, one-word runs) and are copied only when new: a paragraph
+/// names most of its places and people more than once.
+fn push<'n>(
+    out: &mut Vec<Entity>,
+    kind: EntityKind,
+    name: impl Into<Cow<'n, str>>,
+    rule: &'static str,
+) {
+    let name = name.into();
+    if !out
+        .iter()
+        .any(|e| e.kind == kind && same_lowercase(&e.name, &name))
+    {
+        out.push(Entity {
+            name: name.into_owned(),
+            kind,
+            rule,
+        });
+    }
+}
+
 /// Tags one paragraph's entities; people are resolved to full names.
 pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
     let g = gazetteer();
     let mut out: Vec<Entity> = Vec::new();
-    // Once per kind and name, whatever its case. A paragraph has a few
-    // entities: a look along them beats hashing a lower-case copy of each.
-    // Names arrive borrowed where they can (list entries, people already
-    // known, one-word runs) and are copied only when new: a paragraph
-    // names most of its places and people more than once.
-    let push = |out: &mut Vec<Entity>, kind, name: Cow<str>, rule| {
-        if !out
-            .iter()
-            .any(|e| e.kind == kind && same_lowercase(&e.name, &name))
-        {
-            out.push(Entity {
-                name: name.into_owned(),
-                kind,
-                rule,
-            });
-        }
-    };
     // Byte spans that belong to a person's name: gazetteer hits inside them
     // ("Jordan" in "Michael Jordan") do not count.
     let mut person_spans: Vec<(usize, usize)> = Vec::new();
@@ -539,7 +546,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                 push(
                     &mut out,
                     EntityKind::Org,
-                    Cow::Owned(join(words, &r)),
+                    join(words, &r),
                     "name:organisation-word",
                 );
             }
@@ -547,7 +554,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                 push(
                     &mut out,
                     EntityKind::Place,
-                    Cow::Owned(join(words, &run)),
+                    join(words, &run),
                     "name:place-word",
                 );
             }
@@ -572,7 +579,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                         push(
                             &mut out,
                             EntityKind::Person,
-                            Cow::Borrowed(pp.name.as_str()),
+                            pp.name.as_str(),
                             "name:surname",
                         );
                         continue;
@@ -581,12 +588,7 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                 if run.len() == 1 && next == "administration" {
                     // "the Biden administration": a government named after its leader.
                     let name = format!("{} administration", words[run.start].text);
-                    push(
-                        &mut out,
-                        EntityKind::Org,
-                        Cow::Owned(name),
-                        "name:administration",
-                    );
+                    push(&mut out, EntityKind::Org, name, "name:administration");
                 } else if ORG_NOUNS_AFTER_SET.contains(next) {
                     // "the Mirror newspaper", "the Albanian embassy"; "the
                     // Democratic party" is a listed name with its noun.
@@ -655,24 +657,14 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
             crate::gazetteer::Origin::WeaponSystem => "list:weapon-system",
             crate::gazetteer::Origin::User => "list:newsgrep.toml",
         };
-        push(&mut out, e.kind, Cow::Borrowed(e.canonical.as_str()), rule);
+        push(&mut out, e.kind, e.canonical.as_str(), rule);
     }
     for (_, _, name) in designators(p.folded) {
-        push(
-            &mut out,
-            EntityKind::Weapon,
-            Cow::Owned(name),
-            "pattern:designator",
-        );
+        push(&mut out, EntityKind::Weapon, name, "pattern:designator");
     }
     if may_have_weapon_head(p.lower) && p.words.iter().any(|w| is_weapon_head(w.lower())) {
         for (_, _, name) in weapon_types(p.folded) {
-            push(
-                &mut out,
-                EntityKind::Weapon,
-                Cow::Owned(name),
-                "pattern:weapon-type",
-            );
+            push(&mut out, EntityKind::Weapon, name, "pattern:weapon-type");
         }
     }
     out
