@@ -1020,6 +1020,18 @@ pub fn person_name(words: &[Word], start: usize, mut end: usize) -> String {
     join(words, &(start..end))
 }
 
+/// The pieces of the words of `range` written as a name: a space between
+/// words, none before a possessive "'s".
+fn name_pieces<'a>(
+    words: &'a [Word<'a>],
+    range: &std::ops::Range<usize>,
+) -> impl Iterator<Item = &'a str> {
+    words[range.clone()].iter().enumerate().flat_map(|(i, w)| {
+        let space = (i > 0 && w.text != "'s").then_some(" ");
+        space.into_iter().chain(std::iter::once(w.text))
+    })
+}
+
 /// `f` of the words of `range` joined as [`join`] joins them, on the
 /// stack when they are short: every run of several words is looked up
 /// whole, and most are then thrown away.
@@ -1027,17 +1039,12 @@ fn with_joined<R>(words: &[Word], range: &std::ops::Range<usize>, f: impl FnOnce
     const MAX: usize = 128;
     let mut buf = [0u8; MAX];
     let mut len = 0;
-    for w in &words[range.clone()] {
-        let sep = usize::from(len > 0 && w.text != "'s");
-        if len + sep + w.text.len() > MAX {
+    for piece in name_pieces(words, range) {
+        let Some(to) = buf.get_mut(len..len + piece.len()) else {
             return f(&join(words, range));
-        }
-        if sep == 1 {
-            buf[len] = b' ';
-        }
-        len += sep;
-        buf[len..len + w.text.len()].copy_from_slice(w.text.as_bytes());
-        len += w.text.len();
+        };
+        to.copy_from_slice(piece.as_bytes());
+        len += piece.len();
     }
     // Whole words and spaces: valid UTF-8 (checked anyway, it is short).
     match std::str::from_utf8(&buf[..len]) {
@@ -1047,15 +1054,9 @@ fn with_joined<R>(words: &[Word], range: &std::ops::Range<usize>, f: impl FnOnce
 }
 
 pub fn join(words: &[Word], range: &std::ops::Range<usize>) -> String {
-    let words = &words[range.clone()];
     // Sized once: growing word by word reallocated most names twice.
-    let mut s = String::with_capacity(words.iter().map(|w| w.text.len() + 1).sum());
-    for w in words {
-        if !s.is_empty() && w.text != "'s" {
-            s.push(' ');
-        }
-        s.push_str(w.text);
-    }
+    let mut s = String::with_capacity(words[range.clone()].iter().map(|w| w.text.len() + 1).sum());
+    s.extend(name_pieces(words, range));
     s
 }
 
