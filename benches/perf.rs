@@ -360,17 +360,21 @@ fn main() {
         mb(corpus_bytes)
     ));
 
-    // For profiling: NEWSGREP_BENCH_BUILD_ONLY=plain|tagged|both runs only
+    // For profiling: NEWSGREP_BENCH_BUILD_ONLY=plain|tagged|both|stock|all runs only
     // tagging alone and those in-process builds (any other value: none).
     if let Ok(only) = std::env::var("NEWSGREP_BENCH_BUILD_ONLY") {
         let (s, bytes) = tagging_only(&jsonl, 5000);
         println!("tagging alone: {:.1} MB/s on one core", mb(bytes) / s);
         for tag in [false, true] {
-            if !(only == "both" || only == ["plain", "tagged"][tag as usize]) {
+            if !(only == "both" || only == "all" || only == ["plain", "tagged"][tag as usize]) {
                 continue;
             }
             let (s, cpu, _) = build_in_process(&jsonl, &work.join("scratch-index"), tag);
             println!("tagging {tag}: {s:.1} s, {cpu:.1} CPU s");
+        }
+        if only == "stock" || only == "all" {
+            let (s, cpu, _) = build_stock_tantivy(&jsonl, &work.join("scratch-index"));
+            println!("stock tantivy: {s:.1} s, {cpu:.1} CPU s");
         }
         return;
     }

@@ -109,6 +109,22 @@ pub fn ascii_alnum_bits(x: u64) -> u64 {
     !x & (digit | letter) & HIGH_BITS
 }
 
+/// The end of the run of ASCII letters and digits at `i`, eight bytes at a
+/// time: a byte-by-byte loop mispredicted its exit at nearly every word.
+pub fn ascii_alnum_run(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let other = !ascii_alnum_bits(eight_bytes(chunk)) & HIGH_BITS;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+        i += 1;
+    }
+    i
+}
+
 fn fold_char(c: char) -> char {
     if is_double_quote(c) {
         '"'
@@ -206,6 +222,22 @@ pub fn word_count(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Eight bytes at a time, the run ends where a byte-by-byte scan ends.
+    #[test]
+    fn alnum_runs_end_where_bytes_say() {
+        let mut text: Vec<u8> = (0u8..=255).collect();
+        text.extend(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        text.extend(b"Zz09@[`{/:");
+        text.extend("\u{e9}t\u{e9} x".as_bytes());
+        for start in 0..text.len() {
+            let mut end = start;
+            while text.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                end += 1;
+            }
+            assert_eq!(ascii_alnum_run(&text, start), end, "from {start}");
+        }
+    }
 
     /// Every byte value, in each of the eight places of a word.
     #[test]

@@ -11,11 +11,10 @@
 
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
-    Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 
-use crate::text::is_dash;
+use crate::text::{ascii_alnum_run, is_dash};
 
 /// Name under which the analyser is registered in the index.
 pub const NEWS_TOKENIZER: &str = "news";
@@ -31,7 +30,9 @@ pub enum Mode {
     Query,
 }
 
-/// Splits on non-alphanumerics and handles designators (see module docs).
+/// Splits on non-alphanumerics and handles designators (see module docs),
+/// leaving case and endings as written: the raw words under [`analyzer`],
+/// and what snippets stem only where a query term could come out.
 #[derive(Debug, Clone)]
 pub struct NewsTokenizer {
     mode: Mode,
@@ -50,15 +51,47 @@ impl NewsTokenizer {
     }
 }
 
-/// The tokens of one text, found as they are asked for.
-pub struct NewsTokenStream<'a> {
+/// A token as written: `head` then `tail` (a designator's number, made
+/// singular; empty for a plain word), with its byte range and position.
+#[derive(Debug, Clone, Copy)]
+struct Piece<'a> {
+    head: &'a str,
+    tail: &'a str,
+    from: usize,
+    to: usize,
+    position: usize,
+}
+
+impl Piece<'_> {
+    fn len(&self) -> usize {
+        self.head.len() + self.tail.len()
+    }
+
+    /// Writes the piece's text, range and position into `token`.
+    fn place(&self, token: &mut Token, text: &str) {
+        token.text.clear();
+        token.text.push_str(text);
+        token.offset_from = self.from;
+        token.offset_to = self.to;
+        token.position = self.position;
+        token.position_length = 1;
+    }
+}
+
+/// The words and designators of one text, found as they are asked for;
+/// shared by the raw tokenizer and the full analyser.
+struct Pieces<'a> {
     text: &'a str,
     mode: Mode,
-    token: &'a mut Token,
     /// Where the search for the next word starts.
     cursor: usize,
-    /// The word after the current one, when it was looked at already.
-    lookahead: Option<(usize, usize)>,
+    /// The word after the current one, when it was looked at already: its
+    /// byte range, `ahead_end` 0 when there is none. (Two fields, not an
+    /// `Option` of a pair: the pair was written as two words and read back
+    /// as one, which the processor cannot forward from its store buffer,
+    /// and stalled at every word.)
+    ahead_start: usize,
+    ahead_end: usize,
     position: usize,
     /// A designator's parts, still to be given at index time: byte range
     /// and position.
@@ -67,17 +100,14 @@ pub struct NewsTokenStream<'a> {
     pending_next: usize,
 }
 
-impl Tokenizer for NewsTokenizer {
-    type TokenStream<'a> = NewsTokenStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> NewsTokenStream<'a> {
-        self.token.reset();
-        NewsTokenStream {
+impl<'a> Pieces<'a> {
+    fn new(text: &'a str, mode: Mode) -> Pieces<'a> {
+        Pieces {
             text,
-            mode: self.mode,
-            token: &mut self.token,
+            mode,
             cursor: 0,
-            lookahead: None,
+            ahead_start: 0,
+            ahead_end: 0,
             position: 0,
             pending: [(0, 0, 0); 2],
             pending_len: 0,
@@ -86,8 +116,103 @@ impl Tokenizer for NewsTokenizer {
     }
 }
 
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Piece<'a>;
+
+    fn next(&mut self) -> Option<Piece<'a>> {
+        let text = self.text;
+        let piece = |head, tail, from, to, position| Piece {
+            head,
+            tail,
+            from,
+            to,
+            position,
+        };
+        if self.pending_next < self.pending_len {
+            let (from, to, position) = self.pending[self.pending_next];
+            self.pending_next += 1;
+            return Some(piece(&text[from..to], "", from, to, position));
+        }
+        let (s, e) = if self.ahead_end > 0 {
+            let ahead = (self.ahead_start, self.ahead_end);
+            self.ahead_end = 0;
+            ahead
+        } else {
+            next_word(text, self.cursor)?
+        };
+        let word = &text[s..e];
+        let position = self.position;
+        if let Some((letters, number)) = split_joined(word) {
+            self.position += 1;
+            self.cursor = e;
+            return Some(piece(letters, singular_number(number), s, e, position));
+        }
+        if let Some((s2, e2)) = next_word(text, e) {
+            let gap = &text[e..s2];
+            let mut gap_chars = gap.chars();
+            let one_joiner = gap_chars.next().is_some_and(|c| is_dash(c) || c == ' ')
+                && gap_chars.next().is_none();
+            let next = &text[s2..e2];
+            // Nearly every word has one space after it: ask the cheap
+            // question (does a number follow?) first.
+            if one_joiner && is_number_part(next) && is_letters(word) {
+                if self.mode == Mode::Index {
+                    self.pending = [(s, e, position), (s2, e2, position + 1)];
+                    self.pending_len = 2;
+                    self.pending_next = 0;
+                }
+                self.position += 2;
+                self.cursor = e2;
+                return Some(piece(word, singular_number(next), s, e2, position));
+            }
+            (self.ahead_start, self.ahead_end) = (s2, e2);
+        }
+        self.position += 1;
+        self.cursor = e;
+        Some(piece(word, "", s, e, position))
+    }
+}
+
+/// The raw tokens of one text.
+pub struct NewsTokenStream<'a> {
+    pieces: Pieces<'a>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for NewsTokenizer {
+    type TokenStream<'a> = NewsTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> NewsTokenStream<'a> {
+        self.token.reset();
+        NewsTokenStream {
+            pieces: Pieces::new(text, self.mode),
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for NewsTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(p) = self.pieces.next() else {
+            return false;
+        };
+        p.place(self.token, p.head);
+        self.token.text.push_str(p.tail);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
 /// The next run of alphanumeric characters at or after byte `from`, as a
 /// byte range.
+#[inline]
 fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     // The character at byte `i` (a character boundary) and its length;
@@ -109,82 +234,13 @@ fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
         }
         i += len;
     };
-    while let Some((true, len)) = at(i) {
-        i += len;
-    }
-    Some((start, i))
-}
-
-impl NewsTokenStream<'_> {
-    fn set(&mut self, parts: &[&str], from: usize, to: usize, position: usize) {
-        self.token.text.clear();
-        for part in parts {
-            self.token.text.push_str(part);
+    // Eight ASCII bytes at a time, then one character that is not ASCII.
+    loop {
+        i = ascii_alnum_run(bytes, i);
+        match at(i) {
+            Some((true, len)) => i += len,
+            _ => return Some((start, i)),
         }
-        self.token.offset_from = from;
-        self.token.offset_to = to;
-        self.token.position = position;
-        self.token.position_length = 1;
-    }
-}
-
-impl TokenStream for NewsTokenStream<'_> {
-    fn advance(&mut self) -> bool {
-        let text = self.text;
-        if self.pending_next < self.pending_len {
-            let (from, to, position) = self.pending[self.pending_next];
-            self.pending_next += 1;
-            self.set(&[&text[from..to]], from, to, position);
-            return true;
-        }
-        let Some((s, e)) = self
-            .lookahead
-            .take()
-            .or_else(|| next_word(text, self.cursor))
-        else {
-            return false;
-        };
-        let word = &text[s..e];
-        let position = self.position;
-        if let Some((letters, number)) = split_joined(word) {
-            self.set(&[letters, singular_number(number)], s, e, position);
-            self.position += 1;
-            self.cursor = e;
-            return true;
-        }
-        if let Some((s2, e2)) = next_word(text, e) {
-            let gap = &text[e..s2];
-            let mut gap_chars = gap.chars();
-            let one_joiner = gap_chars.next().is_some_and(|c| is_dash(c) || c == ' ')
-                && gap_chars.next().is_none();
-            let next = &text[s2..e2];
-            // Nearly every word has one space after it: ask the cheap
-            // question (does a number follow?) first.
-            if one_joiner && is_number_part(next) && is_letters(word) {
-                self.set(&[word, singular_number(next)], s, e2, position);
-                if self.mode == Mode::Index {
-                    self.pending = [(s, e, position), (s2, e2, position + 1)];
-                    self.pending_len = 2;
-                    self.pending_next = 0;
-                }
-                self.position += 2;
-                self.cursor = e2;
-                return true;
-            }
-            self.lookahead = Some((s2, e2));
-        }
-        self.set(&[word], s, e, position);
-        self.position += 1;
-        self.cursor = e;
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.token
     }
 }
 
@@ -215,36 +271,60 @@ fn split_joined(word: &str) -> Option<(&str, &str)> {
     (cut > 0 && is_letters(letters) && is_number_part(number)).then_some((letters, number))
 }
 
+/// Tokens this long or longer (in bytes, as written) are dropped, as
+/// tantivy's `RemoveLongFilter::limit(40)` drops them: URLs, run-together
+/// junk.
+const MAX_TOKEN_BYTES: usize = 40;
+
 /// The full analyser for one mode: words and designators, long tokens
-/// dropped, lower case, English stems.
+/// dropped, lower case, English stems. Its tokens are exactly those of
+/// [`NewsTokenizer`] followed by tantivy's `RemoveLongFilter::limit(40)`,
+/// `LowerCaser` and English `Stemmer` (a test holds it to that).
 pub fn analyzer(mode: Mode) -> TextAnalyzer {
-    TextAnalyzer::builder(NewsTokenizer::new(mode))
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(CachedStemmer)
-        .build()
+    TextAnalyzer::from(NewsAnalyzer::new(mode))
 }
 
-/// Distinct words whose stems an analyser keeps; past this, it starts over
-/// (a full AllSides build meets ~300,000 distinct words, most of them once).
-const STEM_CACHE: usize = 200_000;
+/// Distinct words (as written) whose tokens an analyser keeps; past this,
+/// it starts over (a full AllSides build meets ~300,000 distinct words in
+/// lower case, most of them once).
+const KEPT_WORDS: usize = 200_000;
 
-/// tantivy's English stemmer, with the stem of each word it has seen kept:
-/// news text repeats a small vocabulary, and stemming every word again was
-/// a third of a full build without tagging. Snowball's stem depends on the
-/// word alone, so a kept stem is the stem.
-#[derive(Clone, Copy)]
-pub struct CachedStemmer;
+/// [`NewsTokenizer`], tantivy's lower-casing and its English stemmer in
+/// one tokenizer that keeps the final token of each word as written: news
+/// text repeats a small vocabulary, and a seen word then costs one look-up
+/// and one copy. As three filters (copy each word into the token, lower-
+/// case it in place, look its stem up by string) the analyser was a
+/// quarter of a full build without tagging, and took 1.72 s of one core
+/// over AllSides' paragraphs; as one, 1.33 s. Snowball's stem depends on
+/// the word alone, so a kept token is the token.
+pub struct NewsAnalyzer {
+    mode: Mode,
+    token: Token,
+    /// Word as written (a designator joined) → its token.
+    kept: Kept,
+    stemmer: TextAnalyzer,
+    /// A designator's two parts, joined.
+    joined: String,
+}
 
-impl TokenFilter for CachedStemmer {
-    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
-
-    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter {
-            inner,
-            stems: FxHashMap::default(),
+impl NewsAnalyzer {
+    pub fn new(mode: Mode) -> NewsAnalyzer {
+        NewsAnalyzer {
+            mode,
+            token: Token::default(),
+            kept: Kept::default(),
             stemmer: stemmer(),
+            joined: String::new(),
         }
+    }
+}
+
+/// A copy keeps no tokens: tantivy copies an analyser for every segment it
+/// writes, and copying thousands of words each time would cost more than
+/// finding them again.
+impl Clone for NewsAnalyzer {
+    fn clone(&self) -> Self {
+        NewsAnalyzer::new(self.mode)
     }
 }
 
@@ -255,77 +335,150 @@ fn stemmer() -> TextAnalyzer {
         .build()
 }
 
-pub struct CachedStemmerFilter<T> {
-    inner: T,
-    stems: FxHashMap<Box<str>, Box<str>>,
-    stemmer: TextAnalyzer,
+/// The token of a word as written, not seen yet: tantivy's `LowerCaser`
+/// (ASCII in place, otherwise each character's lower case), then its
+/// stemmer.
+fn analysed(word: &str, stemmer: &mut TextAnalyzer) -> Box<str> {
+    let lower = if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.chars().flat_map(char::to_lowercase).collect()
+    };
+    let mut stream = stemmer.token_stream(&lower);
+    if stream.advance() {
+        return stream.token().text.as_str().into();
+    }
+    drop(stream);
+    lower.into()
 }
 
-/// A copy starts with no stems: tantivy copies an analyser for every
-/// segment it writes, and copying thousands of stems each time would cost
-/// more than finding them again.
-impl<T: Clone> Clone for CachedStemmerFilter<T> {
-    fn clone(&self) -> Self {
-        CachedStemmerFilter {
-            inner: self.inner.clone(),
-            stems: FxHashMap::default(),
-            stemmer: stemmer(),
+/// The tokens of words seen, by the word as written. A word of up to 16
+/// bytes (nearly all) is keyed by its bytes as one number, held in the
+/// table itself: a look-up then follows no pointer to a key and compares
+/// no strings, where string keys missed the cache and called `memcmp` for
+/// every word.
+#[derive(Default)]
+struct Kept {
+    short: FxHashMap<u128, Box<str>>,
+    long: FxHashMap<Box<str>, Box<str>>,
+}
+
+/// The bytes of a word of at most 16 bytes as one number, zero-padded. A
+/// word is letters and digits and holds no zero byte, so no two words share
+/// a key. `from_word` is the word's text from the word on: sixteen bytes
+/// are read from it at once and those past the word masked off (the word
+/// copied into a zeroed array was written a byte at a time and read back
+/// whole, which the processor cannot forward from its store buffer).
+fn short_key(word: &str, from_word: &[u8]) -> Option<u128> {
+    let len = word.len();
+    if len > 16 {
+        return None;
+    }
+    let raw = match from_word.first_chunk::<16>() {
+        Some(chunk) => u128::from_le_bytes(*chunk),
+        None => word
+            .bytes()
+            .rev()
+            .fold(0u128, |key, b| (key << 8) | u128::from(b)),
+    };
+    Some(if len == 16 {
+        raw
+    } else {
+        raw & ((1u128 << (8 * len)) - 1)
+    })
+}
+
+impl Kept {
+    fn get(&self, word: &str, key: Option<u128>) -> Option<&str> {
+        match key {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(word),
         }
+        .map(|token| &**token)
+    }
+
+    fn insert(&mut self, word: &str, key: Option<u128>, token: Box<str>) {
+        match key {
+            Some(key) => self.short.insert(key, token),
+            None => self.long.insert(word.into(), token),
+        };
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
     }
 }
 
-impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CachedStemmerStream {
-            tail: self.inner.token_stream(text),
-            stems: &mut self.stems,
-            stemmer: &mut self.stemmer,
-        }
-    }
-}
-
-pub struct CachedStemmerStream<'a, T> {
-    tail: T,
-    stems: &'a mut FxHashMap<Box<str>, Box<str>>,
+pub struct NewsAnalyzerStream<'a> {
+    pieces: Pieces<'a>,
+    token: &'a mut Token,
+    kept: &'a mut Kept,
     stemmer: &'a mut TextAnalyzer,
+    joined: &'a mut String,
 }
 
-impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
+impl Tokenizer for NewsAnalyzer {
+    type TokenStream<'a> = NewsAnalyzerStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> NewsAnalyzerStream<'a> {
+        self.token.reset();
+        NewsAnalyzerStream {
+            pieces: Pieces::new(text, self.mode),
+            token: &mut self.token,
+            kept: &mut self.kept,
+            stemmer: &mut self.stemmer,
+            joined: &mut self.joined,
         }
-        let token = self.tail.token_mut();
-        if let Some(stem) = self.stems.get(token.text.as_str()) {
-            token.text.clear();
-            token.text.push_str(stem);
+    }
+}
+
+impl TokenStream for NewsAnalyzerStream<'_> {
+    fn advance(&mut self) -> bool {
+        let p = loop {
+            let p = match self.pieces.next() {
+                Some(p) => p,
+                None => return false,
+            };
+            if p.len() < MAX_TOKEN_BYTES {
+                break p;
+            }
+        };
+        let (word, key) = if p.tail.is_empty() {
+            let from_word = &self.pieces.text.as_bytes()[p.from..];
+            (p.head, short_key(p.head, from_word))
+        } else {
+            self.joined.clear();
+            self.joined.push_str(p.head);
+            self.joined.push_str(p.tail);
+            (
+                self.joined.as_str(),
+                short_key(self.joined, self.joined.as_bytes()),
+            )
+        };
+        if let Some(kept) = self.kept.get(word, key) {
+            p.place(self.token, kept);
             return true;
         }
-        let mut stream = self.stemmer.token_stream(&token.text);
-        let stem: Box<str> = if stream.advance() {
-            stream.token().text.as_str().into()
-        } else {
-            token.text.as_str().into()
-        };
-        drop(stream);
-        if self.stems.len() >= STEM_CACHE {
-            self.stems.clear();
+        let analysed = analysed(word, self.stemmer);
+        p.place(self.token, &analysed);
+        if self.kept.len() >= KEPT_WORDS {
+            self.kept.clear();
         }
-        let word: Box<str> = token.text.as_str().into();
-        token.text.clear();
-        token.text.push_str(&stem);
-        self.stems.insert(word, stem);
+        self.kept.insert(word, key, analysed);
         true
     }
 
     fn token(&self) -> &Token {
-        self.tail.token()
+        self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
+        self.token
     }
 }
 
@@ -391,36 +544,38 @@ mod tests {
         assert_eq!(jets - f16, q[1].1 - q[0].1);
     }
 
-    /// Kept stems are tantivy's stems, seen once or again, in a copy too.
+    /// The analyser's tokens (text, offsets, positions) are those of the
+    /// raw tokenizer followed by tantivy's own filters, for words seen
+    /// once or again, in a copy too, in both modes.
     #[test]
-    fn kept_stems_are_the_stemmers_stems() {
-        let words = "running runs ran shells shelling generously organisations Élysées \
-                     nationalities ponies caresses sensational conditional";
-        let mut stock = TextAnalyzer::builder(tantivy::tokenizer::SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(Stemmer::new(Language::English))
-            .build();
-        let expected: Vec<String> = {
-            let mut s = stock.token_stream(words);
-            let mut out = Vec::new();
-            while let Some(t) = s.next() {
-                out.push(t.text.clone());
-            }
-            out
-        };
-        let mut cached = TextAnalyzer::builder(tantivy::tokenizer::SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(CachedStemmer)
-            .build();
-        let mut copy = cached.clone();
-        for _ in 0..2 {
-            for analyzer in [&mut cached, &mut copy] {
-                let mut s = analyzer.token_stream(words);
-                let mut got = Vec::new();
+    fn analyser_equals_tantivys_filters_over_the_raw_words() {
+        use tantivy::tokenizer::{LowerCaser, RemoveLongFilter};
+        let text = "Running runs RAN shells Shelling generously organisations \
+                    \u{c9}lys\u{e9}es \u{c9}LYS\u{c9}ES \u{3a3}\u{38a}\u{3a3}\u{3a5}\u{3a6}\u{39f}\u{3a3} \
+                    nationalities ponies caresses Shahed-136s F16s shahed 136 \
+                    http://averyveryveryveryveryverylongaddress.example/path \
+                    Stra\u{df}e \u{130}stanbul don't U.S. 1,000 22M3 Running";
+        for mode in [Mode::Index, Mode::Query] {
+            let all = |a: &mut TextAnalyzer| {
+                let mut s = a.token_stream(text);
+                let mut out = Vec::new();
                 while let Some(t) = s.next() {
-                    got.push(t.text.clone());
+                    out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
                 }
-                assert_eq!(got, expected);
+                out
+            };
+            let expected = all(&mut TextAnalyzer::builder(NewsTokenizer::new(mode))
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .filter(Stemmer::new(Language::English))
+                .build());
+            assert!(expected.iter().any(|t| t.0 == "shahed136"));
+            assert!(expected.iter().any(|t| t.0 == "\u{e9}lys\u{e9}"));
+            let mut ours = analyzer(mode);
+            let mut copy = ours.clone();
+            for _ in 0..2 {
+                assert_eq!(all(&mut ours), expected, "{mode:?}");
+                assert_eq!(all(&mut copy), expected, "{mode:?} copy");
             }
         }
     }

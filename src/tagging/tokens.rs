@@ -96,7 +96,7 @@ fn scan(text: &str, mut emit: impl FnMut(Span)) {
         }
         if c.is_alphabetic() {
             loop {
-                end = ascii_alnum_run(bytes, end);
+                end = crate::text::ascii_alnum_run(bytes, end);
                 match char_at(end) {
                     Some(n) if !n.is_ascii() && is_word_char(n) => end += n.len_utf8(),
                     Some(n @ ('-' | '\'')) => match char_at(end + 1) {
@@ -121,23 +121,6 @@ fn scan(text: &str, mut emit: impl FnMut(Span)) {
         emit(Span { start: i, end });
         i = end;
     }
-}
-
-/// The end of the run of ASCII letters and digits at `i`, eight bytes at a
-/// time: a byte-by-byte loop mispredicted its exit at nearly every word.
-fn ascii_alnum_run(bytes: &[u8], mut i: usize) -> usize {
-    use crate::text::{ascii_alnum_bits, eight_bytes, HIGH_BITS};
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let other = !ascii_alnum_bits(eight_bytes(chunk)) & HIGH_BITS;
-        if other != 0 {
-            return i + (other.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
-        i += 1;
-    }
-    i
 }
 
 /// Abbreviations that keep their dot and do not end a sentence.
@@ -382,22 +365,6 @@ mod tests {
 
     fn texts<'a>(ws: &[Word<'a>]) -> Vec<&'a str> {
         ws.iter().map(|w| w.text).collect()
-    }
-
-    /// Eight bytes at a time, the run ends where a byte-by-byte scan ends.
-    #[test]
-    fn alnum_runs_end_where_bytes_say() {
-        let mut text: Vec<u8> = (0u8..=255).collect();
-        text.extend(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-        text.extend(b"Zz09@[`{/:");
-        text.extend("\u{e9}t\u{e9} x".as_bytes());
-        for start in 0..text.len() {
-            let mut end = start;
-            while text.get(end).is_some_and(u8::is_ascii_alphanumeric) {
-                end += 1;
-            }
-            assert_eq!(ascii_alnum_run(&text, start), end, "from {start}");
-        }
     }
 
     #[test]
