@@ -215,7 +215,7 @@ fn run_index(args: &IndexArgs) -> anyhow::Result<Found> {
     let opts = update::Options {
         full: args.full,
         max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
-        batch: args.batch,
+        batch: args.batch.unwrap_or(usize::MAX),
         progress: Some(&progress),
         explain: args.verbose.then_some(&explain as &(dyn Fn(String) + Sync)),
         on_warning: Some(&warn),

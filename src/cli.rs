@@ -111,9 +111,10 @@ pub struct IndexArgs {
     /// Skip files larger than this many megabytes.
     #[arg(long, default_value_t = 50, value_name = "MB")]
     pub max_file_size: u64,
-    /// Commit after this many newly tagged articles (an interrupted run keeps them).
-    #[arg(long, default_value_t = 5000, value_name = "N", hide = true)]
-    pub batch: usize,
+    /// Commit after this many newly tagged articles as well as every 30 s
+    /// of work (an interrupted run keeps what was committed).
+    #[arg(long, value_name = "N", hide = true)]
+    pub batch: Option<usize>,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,

@@ -8,10 +8,10 @@
 //! an edited article is replaced, and an unchanged file whose modification
 //! time moved is recognised by its hash.
 //!
-//! Large updates commit every [`Options::batch`] articles. A commit in the
-//! middle of a file records that file as partly done (empty hash), so the
-//! next run reads it again, finds most of its articles already indexed and
-//! finishes the rest.
+//! Large updates commit every [`COMMIT_EVERY`] of work (or every
+//! [`Options::batch`] articles, if set). A commit in the middle of a file
+//! records that file as partly done (empty hash), so the next run reads it
+//! again, finds most of its articles already indexed and finishes the rest.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -33,13 +33,27 @@ use crate::textstore::{read_article, Location, OffsetTable, TABLE_PREFIX};
 /// Articles tagged together on all cores before their documents are added.
 const TAG_BATCH: usize = 256;
 
+/// How much work a run may lose if it is cut off: past this since the last
+/// commit, the next article commits. A commit flushes every indexing
+/// thread's segment, and the smaller segments cost merges later: committing
+/// every 5,000 articles (about a second of work each) made a full AllSides
+/// build 9.9 s (17.8 CPU s) against 7.6 s (14.8 CPU s) with one commit.
+pub const COMMIT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Whether `waiting` newly tagged articles, the last commit `since` ago,
+/// should be committed now: a full `batch`, or [`COMMIT_EVERY`] of work.
+fn commit_due(waiting: usize, batch: usize, since: std::time::Duration) -> bool {
+    waiting >= batch || (waiting > 0 && since >= COMMIT_EVERY)
+}
+
 /// How `newsgrep index` runs.
 pub struct Options<'a> {
     /// Rebuild everything from scratch.
     pub full: bool,
     /// Files larger than this are skipped with a warning.
     pub max_file_bytes: u64,
-    /// Commit after this many newly tagged articles.
+    /// Commit after this many newly tagged articles as well (`usize::MAX`:
+    /// only every [`COMMIT_EVERY`]).
     pub batch: usize,
     /// Called as files are read: (bytes done, bytes in all, articles read).
     pub progress: Option<&'a (dyn Fn(u64, u64, usize) + Sync)>,
@@ -54,7 +68,7 @@ impl Default for Options<'_> {
         Options {
             full: false,
             max_file_bytes: crate::corpus::MAX_FILE_BYTES,
-            batch: 5000,
+            batch: usize::MAX,
             progress: None,
             explain: None,
             on_warning: None,
@@ -203,6 +217,8 @@ struct Run<'a> {
     orphans: BTreeSet<String>,
     pending: Vec<Pending>,
     since_commit: usize,
+    /// When the last commit was (or the run started).
+    last_commit: Instant,
     /// Documents queued or deleted in this run.
     changes: usize,
     retagged: usize,
@@ -304,12 +320,18 @@ impl Run<'_> {
         let previous = std::mem::replace(&mut self.offsets, offsets);
         prune_manifests(self.dir, &[&name, &self.offsets, &previous]);
         self.since_commit = 0;
+        self.last_commit = Instant::now();
         Ok(())
     }
 
-    /// Commits mid-run when a batch is full.
+    /// Whether newly tagged articles wait that should be committed now.
+    fn commit_due(&self) -> bool {
+        commit_due(self.since_commit, self.batch, self.last_commit.elapsed())
+    }
+
+    /// Commits mid-run when enough work waits (see [`Run::commit_due`]).
     fn maybe_commit(&mut self, partial: Option<(&str, FileState)>) -> Result<()> {
-        if self.since_commit < self.batch {
+        if !self.commit_due() {
             return Ok(());
         }
         let m = self.manifest_now(partial);
@@ -505,7 +527,7 @@ fn read_jsonl(
                 primary,
                 offset: p.offset,
             });
-            if run.since_commit >= run.batch {
+            if run.commit_due() {
                 // Commit mid-file: the file counts as partly done and keeps
                 // its old records referenced until it is read to the end.
                 let mut partial = state.clone();
@@ -558,6 +580,12 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     let (index, fields, fresh) = index::open_for_write(index_dir)?;
     // Take the writer lock first: a second `newsgrep index` stops here.
     let writer = index::writer(&index, index_dir)?;
+    // The segments before this run (see `index::balance_new_segments`).
+    let segments_before: HashSet<tantivy::index::SegmentId> = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|m| m.id())
+        .collect();
     let config = crate::config::install(corpus)?;
     let old_payload = if fresh { None } else { index::payload(&index)? };
     let old = old_payload
@@ -623,6 +651,7 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
         new_files: BTreeMap::new(),
         pending: Vec::new(),
         since_commit: 0,
+        last_commit: Instant::now(),
         changes: 0,
         retagged: 0,
         previously_indexed,
@@ -900,7 +929,9 @@ pub fn run(corpus: &Path, index_dir: &Path, opts: &Options) -> Result<Summary> {
     if !unchanged {
         run.commit(&manifest, duplicates)?;
         run.writer.wait_merging_threads()?;
-        // tantivy's own merges are done; fold what is left into fewer segments.
+        // tantivy's own merges are done; fold what is left into fewer
+        // segments: this run's into one a core, then small ones together.
+        index::balance_new_segments(&index, index_dir, &segments_before)?;
         index::consolidate(&index, index_dir)?;
     }
 
@@ -1014,6 +1045,20 @@ pub fn fingerprint(corpus: &Path) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commits_after_a_full_batch_or_enough_work() {
+        use std::time::Duration;
+        let moment = Duration::from_millis(10);
+        assert!(!commit_due(0, 25, COMMIT_EVERY * 2), "nothing waits");
+        assert!(!commit_due(24, 25, moment));
+        assert!(commit_due(25, 25, moment), "a full batch");
+        assert!(
+            !commit_due(5_000, usize::MAX, moment),
+            "no batch: by time only"
+        );
+        assert!(commit_due(1, usize::MAX, COMMIT_EVERY), "enough work");
+    }
 
     #[test]
     fn changed_surfaces_lists_what_differs() {
