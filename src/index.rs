@@ -324,12 +324,26 @@ pub fn consolidate(index: &Index, dir: &Path) -> Result<bool> {
     if small.len() < SMALL_SEGMENTS {
         return Ok(false);
     }
+    merge_groups(index, dir, &[small])
+}
+
+/// Merges each group of segments into one, the groups at the same time,
+/// with a writer of its own (see [`consolidate`]); returns whether it
+/// merged, `false` when another process holds the lock.
+fn merge_groups(
+    index: &Index,
+    dir: &Path,
+    groups: &[Vec<tantivy::index::SegmentId>],
+) -> Result<bool> {
     let mut writer = match writer(index, dir) {
         Ok(w) => w,
         Err(Error::IndexLocked(_)) => return Ok(false),
         Err(e) => return Err(e),
     };
-    writer.merge(&small).wait()?;
+    let merges: Vec<_> = groups.iter().map(|g| writer.merge(g)).collect();
+    for merge in merges {
+        merge.wait()?;
+    }
     // Delete the merged segments' files now rather than at the next run.
     writer.garbage_collect_files().wait()?;
     writer.wait_merging_threads()?;
@@ -347,9 +361,8 @@ pub fn consolidate(index: &Index, dir: &Path) -> Result<bool> {
 /// segment and merge nothing here (the old segments are never rewritten).
 ///
 /// Segments are grouped largest first, each into the group with the fewest
-/// documents so far; the groups merge at the same time. Runs after the
-/// update's writer has finished, like [`consolidate`]. Returns whether it
-/// merged.
+/// documents so far. Runs after the update's writer has finished, like
+/// [`consolidate`]. Returns whether it merged.
 pub fn balance_new_segments(
     index: &Index,
     dir: &Path,
@@ -362,26 +375,12 @@ pub fn balance_new_segments(
         .filter(|m| !before.contains(&m.id()))
         .map(|m| (m.id(), m.num_docs()))
         .collect();
-    let groups = balanced_groups(&mut fresh, cores);
-    if groups.iter().all(|g| g.len() < 2) {
+    let mut groups = balanced_groups(&mut fresh, cores);
+    groups.retain(|g| g.len() >= 2);
+    if groups.is_empty() {
         return Ok(false);
     }
-    let mut writer = match writer(index, dir) {
-        Ok(w) => w,
-        Err(Error::IndexLocked(_)) => return Ok(false),
-        Err(e) => return Err(e),
-    };
-    let merges: Vec<_> = groups
-        .iter()
-        .filter(|g| g.len() >= 2)
-        .map(|g| writer.merge(g))
-        .collect();
-    for merge in merges {
-        merge.wait()?;
-    }
-    writer.garbage_collect_files().wait()?;
-    writer.wait_merging_threads()?;
-    Ok(true)
+    merge_groups(index, dir, &groups)
 }
 
 /// `segments` (id, documents) in at most `n` groups of about equal
@@ -619,23 +618,33 @@ mod tests {
         assert_eq!(parse_day("2020-13-01"), None);
     }
 
+    /// A writer with one thread and no merging: one segment per commit.
+    fn one_segment_a_commit(index: &Index) -> IndexWriter {
+        let w: IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        w
+    }
+
+    /// Adds `n` documents (keys `batch * 1000 + i`) and commits them.
+    fn commit_segment(w: &mut IndexWriter, f: &Fields, batch: usize, n: usize) {
+        for i in 0..n {
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(f.key, (batch * 1000 + i) as u64);
+            doc.add_text(f.text, "the harbour authority said");
+            w.add_document(doc).expect("add");
+        }
+        w.commit().expect("commit");
+    }
+
     #[test]
     fn consolidate_merges_small_segments_and_deletes_their_files() {
         let dir = tempfile::tempdir().expect("temp dir");
         let (index, f, _) = open_for_write(dir.path()).expect("index");
-        // One thread and no merging: one segment per commit.
-        let mut w: IndexWriter = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
-        w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let mut w = one_segment_a_commit(&index);
         for (batch, n) in [100, 5, 5, 5, 5, 5].into_iter().enumerate() {
-            for i in 0..n {
-                let mut doc = TantivyDocument::default();
-                doc.add_u64(f.key, (batch * 1000 + i) as u64);
-                doc.add_text(f.text, "the harbour authority said");
-                w.add_document(doc).expect("add");
-            }
-            w.commit().expect("commit");
+            commit_segment(&mut w, &f, batch, n);
         }
         w.wait_merging_threads().expect("wait");
         let segment_files = || {
@@ -671,21 +680,9 @@ mod tests {
     fn balancing_merges_only_the_segments_an_update_wrote() {
         let dir = tempfile::tempdir().expect("temp dir");
         let (index, f, _) = open_for_write(dir.path()).expect("index");
-        let mut w: IndexWriter = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
-        w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-        let add = |w: &mut IndexWriter, batch: usize| {
-            for i in 0..10 {
-                let mut doc = TantivyDocument::default();
-                doc.add_u64(f.key, (batch * 1000 + i) as u64);
-                doc.add_text(f.text, "the harbour authority said");
-                w.add_document(doc).expect("add");
-            }
-            w.commit().expect("commit");
-        };
+        let mut w = one_segment_a_commit(&index);
         for batch in 0..3 {
-            add(&mut w, batch);
+            commit_segment(&mut w, &f, batch, 10);
         }
         let ids = || -> std::collections::HashSet<_> {
             index
@@ -697,7 +694,7 @@ mod tests {
         };
         let before = ids();
         for batch in 3..8 {
-            add(&mut w, batch);
+            commit_segment(&mut w, &f, batch, 10);
         }
         w.wait_merging_threads().expect("wait");
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -23,7 +23,7 @@ use tantivy::tokenizer::{
 use tantivy::{Score, Searcher, Term};
 
 use crate::error::Result;
-use crate::tokenizer::{Mode, NewsTokenizer};
+use crate::tokenizer::{Mode, NewsTokenizer, MAX_TOKEN_BYTES};
 
 /// tantivy's `SnippetGenerator::create` with [`analyzer`]: the same terms
 /// and weights (rarer terms weigh more), the same snippets.
@@ -59,7 +59,7 @@ pub fn generator(
 pub fn analyzer<'t>(terms: impl IntoIterator<Item = &'t str>) -> TextAnalyzer {
     let starts = terms.into_iter().map(|t| head(t.as_bytes())).collect();
     TextAnalyzer::builder(NewsTokenizer::new(Mode::Index))
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(OnlyPossibleTerms {
             starts: Arc::new(starts),
@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn stemming_keeps_the_first_two_bytes_of_every_word_but_y_to_i() {
         let mut unstemmed = TextAnalyzer::builder(NewsTokenizer::new(Mode::Index))
-            .filter(RemoveLongFilter::limit(40))
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
             .build();
         let mut full = full_analyzer(Mode::Index);

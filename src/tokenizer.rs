@@ -272,14 +272,15 @@ fn split_joined(word: &str) -> Option<(&str, &str)> {
 }
 
 /// Tokens this long or longer (in bytes, as written) are dropped, as
-/// tantivy's `RemoveLongFilter::limit(40)` drops them: URLs, run-together
-/// junk.
-const MAX_TOKEN_BYTES: usize = 40;
+/// tantivy's `RemoveLongFilter::limit` drops them: URLs, run-together
+/// junk. Snippets drop the same ones.
+pub const MAX_TOKEN_BYTES: usize = 40;
 
 /// The full analyser for one mode: words and designators, long tokens
 /// dropped, lower case, English stems. Its tokens are exactly those of
-/// [`NewsTokenizer`] followed by tantivy's `RemoveLongFilter::limit(40)`,
-/// `LowerCaser` and English `Stemmer` (a test holds it to that).
+/// [`NewsTokenizer`] followed by tantivy's `RemoveLongFilter` (at
+/// [`MAX_TOKEN_BYTES`]), `LowerCaser` and English `Stemmer` (a test holds
+/// it to that).
 pub fn analyzer(mode: Mode) -> TextAnalyzer {
     TextAnalyzer::from(NewsAnalyzer::new(mode))
 }
@@ -565,7 +566,7 @@ mod tests {
                 out
             };
             let expected = all(&mut TextAnalyzer::builder(NewsTokenizer::new(mode))
-                .filter(RemoveLongFilter::limit(40))
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
                 .filter(LowerCaser)
                 .filter(Stemmer::new(Language::English))
                 .build());
