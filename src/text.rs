@@ -219,6 +219,44 @@ pub fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
+/// Days and months (with their abbreviations): not names to the tagger,
+/// which skips them with their preposition between a speaker and the verb
+/// ("May" is also a name, so it counts only as a time word there), and no
+/// designator to the analyser ("May 14").
+pub const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "sept.",
+    "oct.",
+    "nov.",
+    "dec.",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

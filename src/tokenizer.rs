@@ -155,7 +155,7 @@ impl<'a> Iterator for Pieces<'a> {
             let next = &text[s2..e2];
             // Nearly every word has one space after it: ask the cheap
             // question (does a number follow?) first.
-            if one_joiner && is_number_part(next) && is_letters(word) {
+            if one_joiner && is_number_part(next) && is_letters(word) && joins(word, gap) {
                 if self.mode == Mode::Index {
                     self.pending = [(s, e, position), (s2, e2, position + 1)];
                     self.pending_len = 2;
@@ -253,6 +253,171 @@ fn is_number_part(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_digit())
         && s.chars().count() <= MAX_NUMBER_CHARS
         && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Words that come before a number in ordinary prose ("in 2025", "about
+/// 36%", "the 1866 treaty", "May 14"): written with a space they are no
+/// designator. Joining them made a term of each pair ("in2025"), a fifth
+/// of the distinct terms of AllSides' paragraphs, and each new term costs
+/// the index more than a known one.
+const PROSE_BEFORE_NUMBERS: &[&str] = &[
+    // Articles, determiners and pronouns.
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "some",
+    "any",
+    "all",
+    "each",
+    "every",
+    "no",
+    "another",
+    "other",
+    "its",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "whose",
+    "which",
+    "what",
+    "he",
+    "she",
+    "it",
+    "we",
+    "they",
+    "i",
+    "you",
+    "them",
+    "us",
+    "him",
+    "s",
+    // Prepositions and conjunctions.
+    "in",
+    "of",
+    "to",
+    "at",
+    "on",
+    "by",
+    "for",
+    "from",
+    "with",
+    "into",
+    "onto",
+    "over",
+    "under",
+    "above",
+    "below",
+    "between",
+    "among",
+    "about",
+    "around",
+    "after",
+    "before",
+    "since",
+    "until",
+    "till",
+    "through",
+    "during",
+    "within",
+    "without",
+    "across",
+    "against",
+    "near",
+    "past",
+    "per",
+    "than",
+    "via",
+    "toward",
+    "towards",
+    "up",
+    "down",
+    "off",
+    "out",
+    "beyond",
+    "like",
+    "as",
+    "including",
+    "and",
+    "or",
+    "but",
+    "nor",
+    "while",
+    "when",
+    "if",
+    "so",
+    "because",
+    "then",
+    "plus",
+    "minus",
+    "versus",
+    "vs",
+    // Quantities and order.
+    "nearly",
+    "almost",
+    "roughly",
+    "approximately",
+    "only",
+    "just",
+    "least",
+    "most",
+    "more",
+    "less",
+    "fewer",
+    "exactly",
+    "barely",
+    "top",
+    "first",
+    "last",
+    "next",
+    "early",
+    "late",
+    "mid",
+    "half",
+    "number",
+    "aged",
+    "age",
+    "ages",
+    // Auxiliaries.
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "being",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "could",
+    "should",
+    "can",
+    "did",
+    "do",
+    "does",
+];
+
+/// Whether `word` and the number after it, `gap` apart, make one
+/// designator: a dash always joins ("Su-27"), a space unless the word is
+/// prose (see [`PROSE_BEFORE_NUMBERS`]). The same rule at index and query
+/// time, so both agree on every spelling.
+fn joins(word: &str, gap: &str) -> bool {
+    static PROSE: std::sync::LazyLock<crate::text::WordSet> = std::sync::LazyLock::new(|| {
+        PROSE_BEFORE_NUMBERS
+            .iter()
+            .chain(crate::text::TIME_WORDS)
+            .copied()
+            .collect()
+    });
+    gap != " " || crate::text::with_lowered(word, |lower| !PROSE.contains(lower))
 }
 
 /// `136s` → `136`: a plural "s" after the digits goes.
@@ -534,6 +699,39 @@ mod tests {
             assert_eq!(t.len(), 1, "{q}: {t:?}");
             assert!(indexed.contains(&t[0].0), "{q}: {t:?} not in {indexed:?}");
         }
+    }
+
+    #[test]
+    fn prose_before_a_number_is_no_designator() {
+        for mode in [Mode::Index, Mode::Query] {
+            let t = terms("In 2025 about 36 of them, on May 14, in-2025", mode);
+            let words: Vec<&str> = t.iter().map(|t| t.0.as_str()).collect();
+            // A dash still joins: it is how designators are written.
+            assert_eq!(
+                words,
+                if mode == Mode::Index {
+                    [
+                        "in", "2025", "about", "36", "of", "them", "on", "may", "14", "in2025",
+                    ]
+                    .iter()
+                    .chain(&["in", "2025"])
+                    .copied()
+                    .collect::<Vec<_>>()
+                } else {
+                    vec![
+                        "in", "2025", "about", "36", "of", "them", "on", "may", "14", "in2025",
+                    ]
+                },
+                "{mode:?}"
+            );
+            // Positions run on one by one, as for any words.
+            assert_eq!(t[1].1, t[0].1 + 1);
+        }
+        let t = terms("Hwasong 15 and Route 66", Mode::Query);
+        assert_eq!(
+            t.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(),
+            ["hwasong15", "and", "route66"]
+        );
     }
 
     #[test]

@@ -249,48 +249,11 @@ const NOT_NAMES: &[&str] = &[
 static NOT_NAMES_SET: std::sync::LazyLock<crate::text::WordSet> = std::sync::LazyLock::new(|| {
     NOT_NAMES
         .iter()
-        .chain(TIME_WORDS)
+        .chain(crate::text::TIME_WORDS)
         .copied()
         .filter(|w| *w != "may")
         .collect()
 });
-
-/// Days and months (with their abbreviations): not names, and skipped
-/// with their preposition between a speaker and the verb. "May" is also a
-/// name, so it counts only as a time word.
-pub const TIME_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "sept.",
-    "oct.",
-    "nov.",
-    "dec.",
-];
 
 /// Words that make a run an organisation, besides [`INSTITUTION_HEADS`].
 /// Some are also surnames ("Church", "Bank", "Post").

@@ -327,7 +327,7 @@ static BETWEEN_SUBJECT_AND_VERB_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| BETWEEN_SUBJECT_AND_VERB.iter().copied().collect());
 
 static TIME_WORDS_SET: std::sync::LazyLock<crate::text::WordSet> =
-    std::sync::LazyLock::new(|| super::names::TIME_WORDS.iter().copied().collect());
+    std::sync::LazyLock::new(|| crate::text::TIME_WORDS.iter().copied().collect());
 
 /// Nouns that stand for an organisation's voice, or a person in its name.
 const VOICE_NOUNS: &[&str] = &[
