@@ -232,7 +232,9 @@ fn build_stock_tantivy(jsonl: &Path, dir: &Path) -> (f64, f64, u64) {
     let source = schema.add_facet_field("source", FacetOptions::default());
     let index = tantivy::Index::create_in_dir(dir, schema.build()).expect("index");
     // newsgrep's writer budget (`index::writer`).
-    let writer: tantivy::IndexWriter = index.writer(192 * 1024 * 1024).expect("writer");
+    let writer: tantivy::IndexWriter = index
+        .writer(newsgrep::index::WRITER_MEMORY)
+        .expect("writer");
     let paragraphs = feed(jsonl, writer, |i, line| {
         let a = parse_json_record("allsides.jsonl", i + 1, line).ok()?;
         let facet = Facet::from_path([a.source.as_deref().unwrap_or("unknown")]);
