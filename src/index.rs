@@ -559,12 +559,16 @@ fn paragraph_tag_bytes(p: &crate::tagging::TaggedParagraph) -> usize {
 pub fn documents(tagged: &TaggedArticle, key: &str, f: &Fields) -> Vec<TantivyDocument> {
     let a = &tagged.article;
     let shared = article_bytes(a);
+    // The article's own values, worked out once for all its paragraphs.
+    let key = doc_key(key);
+    let source_key = a.source.as_ref().map(|s| s.trim().to_lowercase());
+    let day = a.date.as_deref().and_then(parse_day);
     tagged
         .paragraphs
         .iter()
         .map(|p| {
             let mut doc = TantivyDocument::with_capacity(shared + paragraph_bytes(p));
-            doc.add_u64(f.key, doc_key(key));
+            doc.add_u64(f.key, key);
             doc.add_text(f.path, &a.path);
             if p.index == 0 {
                 doc.add_text(f.title, &a.title);
@@ -590,13 +594,15 @@ pub fn documents(tagged: &TaggedArticle, key: &str, f: &Fields) -> Vec<TantivyDo
             }
             if let Some(s) = &a.source {
                 doc.add_text(f.source, s);
-                doc.add_text(f.source_key, s.trim().to_lowercase());
+            }
+            if let Some(s) = &source_key {
+                doc.add_text(f.source_key, s);
             }
             if let Some(d) = &a.date {
                 doc.add_text(f.date, d);
-                if let Some(day) = parse_day(d) {
-                    doc.add_i64(f.day, day);
-                }
+            }
+            if let Some(day) = day {
+                doc.add_i64(f.day, day);
             }
             if p.index == 0 {
                 if let Some(d) = &a.dateline {
