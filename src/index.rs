@@ -356,12 +356,15 @@ fn merge_groups(
 /// Merges the segments an update wrote (those not in `before`) into as
 /// many as the machine has cores, when it wrote more: search runs a
 /// thread per core, each taking whole segments, so a segment more than the
-/// cores is one a thread searches after its first. A full build that
-/// commits once ends with one segment per indexing thread each time their
-/// memory fills, plus the remainders (AllSides: 341,596, 341,526, 123,161
-/// and 114,323 documents); merged into two (0.9 s on two cores) the 40
-/// benchmark searches took 78.7 ms against 97.0 ms. Small updates write one
-/// segment and merge nothing here (the old segments are never rewritten).
+/// cores is one a thread searches after its first. A build that commits
+/// once ends with one segment per indexing thread each time their memory
+/// fills, plus the remainders: AllSides, at the old 192 MB writer budget,
+/// four (341,596, 341,526, 123,161 and 114,323 documents), which merged
+/// into two (0.9 s on two cores) made the 40 benchmark searches 78.7 ms
+/// against 97.0 ms; at [`WRITER_MEMORY`] it fits in two, and a larger
+/// corpus or a `--watch` run that commits often still needs this. Small
+/// updates write one segment and merge nothing here (the old segments are
+/// never rewritten).
 ///
 /// Segments are grouped largest first, each into the group with the fewest
 /// documents so far. Runs after the update's writer has finished, like
