@@ -576,6 +576,55 @@ fn nonzero<C: Count>(counts: &[C], sparse: bool) -> (Vec<(u64, u32)>, u64) {
     (out, total)
 }
 
+/// Count down, then ordinal up: the order facet values are shown in.
+fn by_count(a: &(u32, u64), b: &(u32, u64)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// The `keep` first of `values` ((ordinal, count)) in [`by_count`] order,
+/// as (count, ordinal), unsorted. Chosen as they come, in a buffer of
+/// twice `keep`: a kind can have tens of thousands of values in a segment
+/// ("said"), and copying them all first cost a search process a page
+/// fault every 256 values.
+fn best_of(values: &[(u64, u32)], keep: usize) -> Vec<(u32, u64)> {
+    if keep == 0 {
+        return Vec::new();
+    }
+    let room = keep.saturating_mul(2);
+    if values.len() <= room {
+        let mut best: Vec<(u32, u64)> = values.iter().map(|&(o, c)| (c, o)).collect();
+        if best.len() > keep {
+            best.select_nth_unstable_by(keep, by_count);
+            best.truncate(keep);
+        }
+        return best;
+    }
+    let mut best: Vec<(u32, u64)> = Vec::with_capacity(room);
+    // The worst value kept so far once `best` was cut down: a value that
+    // does not beat it cannot be among the first `keep`.
+    let mut bar: Option<(u32, u64)> = None;
+    for &(o, c) in values {
+        let v = (c, o);
+        if bar.is_some_and(|b| by_count(&v, &b).is_ge()) {
+            continue;
+        }
+        if best.len() == room {
+            best.select_nth_unstable_by(keep, by_count);
+            best.truncate(keep);
+            bar = best.iter().copied().max_by(by_count);
+            if bar.is_some_and(|b| by_count(&v, &b).is_ge()) {
+                continue;
+            }
+        }
+        best.push(v);
+    }
+    if best.len() > keep {
+        best.select_nth_unstable_by(keep, by_count);
+        best.truncate(keep);
+    }
+    best
+}
+
 /// Adds one to `counts` for every value of a column (every ordinal of a
 /// segment's facet field), decoded in blocks.
 fn count_every_value(values: &dyn tantivy::columnar::ColumnValues<u64>, counts: &mut [u32]) {
@@ -715,18 +764,10 @@ impl FieldCounter {
         // and the smallest count kept if some were left out.
         let mut kept: Vec<(Vec<(u32, u64)>, u32)> = Vec::new();
         for ki in 0..self.ranges.len() {
-            let mut best: Vec<(u32, u64)> = self
-                .of_kind(present, ki)
-                .iter()
-                .map(|&(o, c)| (c, o))
-                .collect();
-            let order = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-            let cuts = best.len() > keep;
-            if cuts {
-                best.select_nth_unstable_by(keep, order);
-                best.truncate(keep);
-            }
-            best.sort_unstable_by(order);
+            let values = self.of_kind(present, ki);
+            let cuts = values.len() > keep;
+            let mut best = best_of(values, keep);
+            best.sort_unstable_by(by_count);
             let cut = if cuts {
                 best.last().map_or(0, |b| b.0)
             } else {
@@ -1038,6 +1079,33 @@ mod tests {
     use super::*;
     use tantivy::schema::{FacetOptions, Schema};
     use tantivy::{doc, Index};
+
+    /// Choosing the first values as they come keeps the same values as
+    /// sorting them all, whatever the order they come in, with ties in count
+    /// broken by ordinal, for `keep` below, at and above the number of values.
+    #[test]
+    fn best_values_are_those_of_a_full_sort() {
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as u32
+        };
+        for n in [0usize, 1, 9, 10, 20, 21, 300, 5000] {
+            // Ordinals ascending (as counted), counts from a small range so
+            // that many tie.
+            let values: Vec<(u64, u32)> = (0..n).map(|i| (i as u64 * 3, 1 + next() % 7)).collect();
+            for keep in [1usize, 5, 10, 15, n, usize::MAX] {
+                let mut all: Vec<(u32, u64)> = values.iter().map(|&(o, c)| (c, o)).collect();
+                all.sort_unstable_by(by_count);
+                all.truncate(keep);
+                let mut best = best_of(&values, keep);
+                best.sort_unstable_by(by_count);
+                assert_eq!(best, all, "n {n}, keep {keep}");
+            }
+        }
+    }
 
     /// Each way of counting (few hits listed and sorted, more counted in an
     /// array from a list or from a bit set, most taken away from the
