@@ -92,16 +92,20 @@ fn measured(cmd: &mut Command) -> (Duration, u64, Vec<u8>) {
     (elapsed, usage.ru_maxrss as u64, out)
 }
 
-/// Runs the benchmark again in a fresh process image. The decompressor's
-/// window raised this process's peak memory to ~260 MB, and a child spawned
-/// to be measured shares the parent's memory map until it execs, so Linux
+/// Runs the benchmark again in a fresh process image. Decompressing raised
+/// this process's peak memory to ~260 MB, and a child spawned to be
+/// measured shares the parent's memory map until it execs, so Linux
 /// reported that peak as every child's (a first run on a new machine gave
 /// `newsgrep search` 259 MB instead of 26 MB).
 fn restart() {
     use std::os::unix::process::CommandExt;
-    let err = std::env::current_exe()
-        .map(|exe| Command::new(exe).args(std::env::args_os().skip(1)).exec());
-    eprintln!("could not restart the benchmark ({err:?}); peak memory figures of this run include the decompression's");
+    let err = match std::env::current_exe() {
+        Ok(exe) => Command::new(exe).args(std::env::args_os().skip(1)).exec(),
+        Err(e) => e,
+    };
+    eprintln!(
+        "could not restart the benchmark ({err}): this run's peak memory figures include the decompression's"
+    );
 }
 
 /// CPU seconds (user + system) this process has used so far.

@@ -1080,8 +1080,8 @@ mod tests {
     use tantivy::schema::{FacetOptions, Schema};
     use tantivy::{doc, Index};
 
-    /// Choosing the first values as they come keeps the same values as
-    /// sorting them all, whatever the order they come in, with ties in count
+    /// Choosing the first values as they come (in ordinal order, as
+    /// counted) keeps the same values as sorting them all, ties in count
     /// broken by ordinal, for `keep` below, at and above the number of values.
     #[test]
     fn best_values_are_those_of_a_full_sort() {
