@@ -23,6 +23,7 @@ use tantivy::schema::{
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, TantivyError};
 
+use crate::directory::ChunkedDirectory;
 use crate::error::{Error, Result};
 use crate::tagging::{QuoteType, Speaker, TaggedArticle, TAGGING_VERSION};
 use crate::tokenizer::{self, NEWS_TOKENIZER};
@@ -124,11 +125,12 @@ fn settings() -> IndexSettings {
     }
 }
 
+/// Creates an index in `dir`, which holds none (callers check).
 fn create(dir: &Path, schema: Schema) -> Result<Index> {
     Ok(Index::builder()
         .schema(schema)
         .settings(settings())
-        .create_in_dir(dir)?)
+        .open_or_create(ChunkedDirectory::open(dir)?)?)
 }
 
 /// What a commit records besides the documents.
@@ -218,7 +220,9 @@ pub fn open_for_write(dir: &Path) -> Result<(Index, Fields, bool)> {
     std::fs::create_dir_all(dir)?;
     let (schema, fields) = schema();
     let (index, fresh) = if has_meta(dir) {
-        let old = Index::open_in_dir(dir).ok();
+        // Written through `ChunkedDirectory` (see there), read as tantivy
+        // reads any index.
+        let old = ChunkedDirectory::open(dir).and_then(Index::open).ok();
         let usable = old.as_ref().is_some_and(|old| {
             old.schema() == schema
                 && payload(old)

@@ -2,8 +2,8 @@
 //!
 //! Modules follow the data flow: [`corpus`] and [`article`] read articles,
 //! [`tagging`] finds speakers and entities (with [`gazetteer`] data),
-//! [`tokenizer`], [`index`] and [`update`] store paragraphs in tantivy and
-//! keep them in line with the corpus, [`search`] answers
+//! [`tokenizer`], [`index`] and [`update`] store paragraphs in tantivy (files
+//! written by [`directory`]) and keep them in line with the corpus, [`search`] answers
 //! queries (with [`facets`], [`kindfilter`], [`ranked`] and [`snippet`]) and [`render`] prints them. [`cli`] holds every flag; [`app`] runs
 //! the commands and maps outcomes to exit codes. [`alloc`] picks the memory
 //! allocator: glibc's for searching, mimalloc's while indexing.
@@ -14,6 +14,7 @@ pub mod article;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod directory;
 pub mod error;
 pub mod facets;
 pub mod gazetteer;
