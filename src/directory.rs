@@ -78,10 +78,20 @@ impl Write for ChunkWriter {
 
 impl TerminatingWrite for ChunkWriter {
     fn terminate_ref(&mut self, token: AntiCallToken) -> io::Result<()> {
-        self.file.write_all(&self.chunk)?;
-        self.chunk = Vec::new();
+        let rest = std::mem::take(&mut self.chunk);
+        self.file.write_all(&rest)?;
         self.file.flush()?;
         self.file.terminate_ref(token)
+    }
+}
+
+/// A writer dropped without `terminate` (tantivy terminates every file it
+/// keeps) still leaves its bytes in the file, as tantivy's own writer would.
+impl Drop for ChunkWriter {
+    fn drop(&mut self) {
+        if !self.chunk.is_empty() {
+            let _ = self.file.write_all(&self.chunk);
+        }
     }
 }
 
