@@ -266,8 +266,8 @@ impl TopFacets {
 /// what merging needs to count any other value in it.
 pub struct FieldFruit {
     counter: FieldCounter,
-    /// (ordinal, count) of every value among the hits, in ordinal order.
-    present: Vec<(u64, u32)>,
+    /// Every value among the hits, with its count.
+    present: Present,
     /// Per kind, what the segment kept.
     tops: Vec<KindTop>,
 }
@@ -288,19 +288,19 @@ impl FieldFruit {
         }
         self.counter
             .ord_of(ki, name)
-            .and_then(|ord| self.present.binary_search_by_key(&ord, |p| p.0).ok())
-            .map_or(0, |i| u64::from(self.present[i].1))
+            .map_or(0, |ord| u64::from(self.present.count(ord)))
     }
 
     /// The names of kind `ki` counted at least `need` times among the hits.
     fn names_with_at_least(&self, ki: usize, need: u64) -> Vec<String> {
-        let ords = self
-            .counter
-            .of_kind(&self.present, ki)
-            .iter()
-            .filter(|(_, c)| u64::from(*c) >= need)
-            .map(|(o, _)| *o);
-        self.counter.names(ords).into_values().collect()
+        let (start, end) = self.counter.range(ki);
+        let mut ords = Vec::new();
+        self.present.each_in(start, end, |o, c| {
+            if u64::from(c) >= need {
+                ords.push(o);
+            }
+        });
+        self.counter.names(ords.into_iter()).into_values().collect()
     }
 }
 
@@ -352,9 +352,9 @@ fn ord_or_next(dict: &tantivy::columnar::Dictionary, key: &[u8]) -> tantivy::Res
 const LISTED_DOCS: usize = 1024;
 
 impl FieldCounter {
-    /// (ordinal, count) of every value among the hits (a list sorted
-    /// ascending, or bits), in ordinal order.
-    fn present(&self, hits: &Hits, max_doc: DocId, buffers: &mut Buffers) -> Vec<(u64, u32)> {
+    /// Every value among the hits (a list sorted ascending, or bits), with
+    /// its count.
+    fn present(&self, hits: &Hits, max_doc: DocId, buffers: &mut Buffers) -> Present {
         if let Hits::Listed(docs) = hits {
             if docs.len() <= LISTED_DOCS {
                 let mut ords: Vec<u64> = Vec::new();
@@ -367,7 +367,7 @@ impl FieldCounter {
                         _ => runs.push((ord, 1)),
                     }
                 }
-                return runs;
+                return Present::Listed(runs);
             }
         }
         if let Hits::Bits(bits) = hits {
@@ -392,11 +392,7 @@ impl FieldCounter {
     /// [`FieldCounter::present`] for hits that are at most half of the
     /// segment, counted in `C`, and whether every value was counted (none
     /// overflowed `C`).
-    fn present_some<C: Count>(
-        &self,
-        hits: &Hits,
-        buffers: &mut Buffers,
-    ) -> (Vec<(u64, u32)>, bool) {
+    fn present_some<C: Count>(&self, hits: &Hits, buffers: &mut Buffers) -> (Present, bool) {
         let mut counts = vec![C::default(); self.reader.num_facets()];
         let mut add = |ord: u64| {
             if let Some(c) = counts.get_mut(ord as usize) {
@@ -410,14 +406,21 @@ impl FieldCounter {
                 values += self.each_value(buffers, batch, &mut add)
             }),
         }
-        let (present, total) = nonzero(&counts, hits.len() < counts.len());
         // A count that wrapped around lost some: checked once, not at
         // every addition.
-        (present, total == values as u64)
+        let sparse = hits.len() < counts.len();
+        if !sparse {
+            if let Some(dense) = C::dense(&mut counts) {
+                let total: u64 = dense.iter().map(|&c| u64::from(c)).sum();
+                return (Present::Dense(dense), total == values as u64);
+            }
+        }
+        let (present, total) = nonzero(&counts, sparse);
+        (Present::Listed(present), total == values as u64)
     }
 
     /// [`FieldCounter::present`] for hits that are most of the segment.
-    fn present_most(&self, bits: &BitSet, buffers: &mut Buffers) -> Vec<(u64, u32)> {
+    fn present_most(&self, bits: &BitSet, buffers: &mut Buffers) -> Present {
         let mut counts = vec![0u32; self.reader.num_facets()];
         // Every value of the segment (deleted documents' too), minus the
         // values of every document not collected. The name table holds the
@@ -436,7 +439,7 @@ impl FieldCounter {
                 }
             });
         });
-        nonzero(&counts, false).0
+        Present::Dense(counts)
     }
 
     /// Calls `f` with every value of `docs` (ascending); returns how many
@@ -529,6 +532,9 @@ fn overwritable<T: Copy + Default>(v: &mut Vec<T>, len: usize) {
 trait Count: Copy + Default {
     fn add_one(&mut self);
     fn get(self) -> u32;
+    /// The counts as [`Present::Dense`] holds them, if they already are
+    /// (taken, not copied).
+    fn dense(counts: &mut Vec<Self>) -> Option<Vec<u32>>;
 }
 
 impl Count for u16 {
@@ -538,6 +544,9 @@ impl Count for u16 {
     fn get(self) -> u32 {
         u32::from(self)
     }
+    fn dense(_: &mut Vec<u16>) -> Option<Vec<u32>> {
+        None
+    }
 }
 
 impl Count for u32 {
@@ -546,6 +555,9 @@ impl Count for u32 {
     }
     fn get(self) -> u32 {
         self
+    }
+    fn dense(counts: &mut Vec<u32>) -> Option<Vec<u32>> {
+        Some(std::mem::take(counts))
     }
 }
 
@@ -581,48 +593,109 @@ fn by_count(a: &(u32, u64), b: &(u32, u64)) -> std::cmp::Ordering {
     b.0.cmp(&a.0).then(a.1.cmp(&b.1))
 }
 
-/// The `keep` first of `values` ((ordinal, count)) in [`by_count`] order,
-/// as (count, ordinal), unsorted. Chosen as they come, in a buffer of
-/// twice `keep`: a kind can have tens of thousands of values in a segment
-/// ("said"), and copying them all first cost a search process a page
-/// fault every 256 values.
-fn best_of(values: &[(u64, u32)], keep: usize) -> Vec<(u32, u64)> {
-    if keep == 0 {
-        return Vec::new();
-    }
-    let room = keep.saturating_mul(2);
-    if values.len() <= room {
-        let mut best: Vec<(u32, u64)> = values.iter().map(|&(o, c)| (c, o)).collect();
-        if best.len() > keep {
-            best.select_nth_unstable_by(keep, by_count);
-            best.truncate(keep);
+/// The `keep` first of the values offered ((ordinal, count)) in
+/// [`by_count`] order. Chosen as they come, in a buffer of twice `keep`: a
+/// kind can have tens of thousands of values in a segment ("said"), and
+/// copying them all first cost a search process a page fault every 256
+/// values.
+struct Best {
+    keep: usize,
+    /// (count, ordinal), unsorted.
+    best: Vec<(u32, u64)>,
+    /// The worst value kept so far once `best` was cut down: a value that
+    /// does not beat it cannot be among the first `keep`.
+    bar: Option<(u32, u64)>,
+    /// How many values were offered.
+    offered: usize,
+}
+
+impl Best {
+    fn new(keep: usize) -> Best {
+        Best {
+            keep,
+            best: Vec::new(),
+            bar: None,
+            offered: 0,
         }
-        return best;
     }
-    let mut best: Vec<(u32, u64)> = Vec::with_capacity(room);
-    // The worst value kept so far once `best` was cut down: a value that
-    // does not beat it cannot be among the first `keep`.
-    let mut bar: Option<(u32, u64)> = None;
-    for &(o, c) in values {
-        let v = (c, o);
-        if bar.is_some_and(|b| by_count(&v, &b).is_ge()) {
-            continue;
+
+    fn offer(&mut self, ordinal: u64, count: u32) {
+        self.offered += 1;
+        let v = (count, ordinal);
+        if self.keep == 0 || self.bar.is_some_and(|b| by_count(&v, &b).is_ge()) {
+            return;
         }
-        if best.len() == room {
-            best.select_nth_unstable_by(keep, by_count);
-            best.truncate(keep);
-            bar = best.iter().copied().max_by(by_count);
-            if bar.is_some_and(|b| by_count(&v, &b).is_ge()) {
-                continue;
+        if self.best.len() >= self.keep.saturating_mul(2) {
+            self.cut();
+            self.bar = self.best.iter().copied().max_by(by_count);
+            if self.bar.is_some_and(|b| by_count(&v, &b).is_ge()) {
+                return;
             }
         }
-        best.push(v);
+        self.best.push(v);
     }
-    if best.len() > keep {
-        best.select_nth_unstable_by(keep, by_count);
-        best.truncate(keep);
+
+    fn cut(&mut self) {
+        if self.best.len() > self.keep {
+            self.best.select_nth_unstable_by(self.keep, by_count);
+            self.best.truncate(self.keep);
+        }
     }
-    best
+
+    /// The values kept, (count, ordinal) in [`by_count`] order, and how
+    /// many were offered.
+    fn finish(mut self) -> (Vec<(u32, u64)>, usize) {
+        self.cut();
+        self.best.sort_unstable_by(by_count);
+        (self.best, self.offered)
+    }
+}
+
+/// The values counted among a segment's hits.
+enum Present {
+    /// (ordinal, count) of each value counted, in ordinal order: when few
+    /// values were.
+    Listed(Vec<(u64, u32)>),
+    /// A count for every ordinal, 0 for the values not counted: the
+    /// counting array itself, when most values were counted, rather than
+    /// a list of them four times its size (`the`: ~400 of a search
+    /// process's page faults).
+    Dense(Vec<u32>),
+}
+
+impl Present {
+    /// Calls `f` with (ordinal, count) of every value counted with an
+    /// ordinal in `start..end`, in ordinal order.
+    fn each_in(&self, start: u64, end: u64, mut f: impl FnMut(u64, u32)) {
+        match self {
+            Present::Listed(values) => {
+                let from = values.partition_point(|(o, _)| *o < start);
+                let to = values.partition_point(|(o, _)| *o < end).max(from);
+                for &(o, c) in &values[from..to] {
+                    f(o, c);
+                }
+            }
+            Present::Dense(counts) => {
+                let to = (end as usize).min(counts.len());
+                let from = (start as usize).min(to);
+                for (i, &c) in counts[from..to].iter().enumerate() {
+                    if c != 0 {
+                        f((from + i) as u64, c);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The count of the value with ordinal `ord` (0 if it was not counted).
+    fn count(&self, ord: u64) -> u32 {
+        match self {
+            Present::Listed(values) => values
+                .binary_search_by_key(&ord, |p| p.0)
+                .map_or(0, |i| values[i].1),
+            Present::Dense(counts) => counts.get(ord as usize).copied().unwrap_or(0),
+        }
+    }
 }
 
 /// Adds one to `counts` for every value of a column (every ordinal of a
@@ -748,26 +821,23 @@ impl SegmentCollector for TopFacetsSegment {
 }
 
 impl FieldCounter {
-    /// The values of kind `ki` among `present` ((ordinal, count), in
-    /// ordinal order): a kind's values are one run of ordinals.
-    fn of_kind<'p>(&self, present: &'p [(u64, u32)], ki: usize) -> &'p [(u64, u32)] {
+    /// The ordinals of kind `ki`: a kind's values are one run of them.
+    fn range(&self, ki: usize) -> (u64, u64) {
         let (_, start, end) = &self.ranges[ki];
-        let from = present.partition_point(|(o, _)| o < start);
-        let to = present.partition_point(|(o, _)| o < end);
-        &present[from..to.max(from)]
+        (*start, *end)
     }
 
-    /// The top `keep` values of each kind among `present` ((ordinal,
-    /// count), in ordinal order), named.
-    fn top(&self, present: &[(u64, u32)], keep: usize) -> Vec<KindTop> {
+    /// The top `keep` values of each kind among `present`, named.
+    fn top(&self, present: &Present, keep: usize) -> Vec<KindTop> {
         // The top values of each kind: (count, ordinal), in output order,
         // and the smallest count kept if some were left out.
         let mut kept: Vec<(Vec<(u32, u64)>, u32)> = Vec::new();
         for ki in 0..self.ranges.len() {
-            let values = self.of_kind(present, ki);
-            let cuts = values.len() > keep;
-            let mut best = best_of(values, keep);
-            best.sort_unstable_by(by_count);
+            let (start, end) = self.range(ki);
+            let mut best = Best::new(keep);
+            present.each_in(start, end, |o, c| best.offer(o, c));
+            let (best, offered) = best.finish();
+            let cuts = offered > keep;
             let cut = if cuts {
                 best.last().map_or(0, |b| b.0)
             } else {
@@ -1100,11 +1170,34 @@ mod tests {
                 let mut all: Vec<(u32, u64)> = values.iter().map(|&(o, c)| (c, o)).collect();
                 all.sort_unstable_by(by_count);
                 all.truncate(keep);
-                let mut best = best_of(&values, keep);
-                best.sort_unstable_by(by_count);
-                assert_eq!(best, all, "n {n}, keep {keep}");
+                let mut best = Best::new(keep);
+                for &(o, c) in &values {
+                    best.offer(o, c);
+                }
+                assert_eq!(best.finish(), (all, n), "n {n}, keep {keep}");
             }
         }
+    }
+
+    /// A list of the values counted and an array of every count answer
+    /// alike: the values in a range of ordinals, in order, and any one count.
+    #[test]
+    fn listed_and_dense_counts_agree() {
+        let dense = vec![0u32, 3, 0, 0, 1, 7, 0, 2];
+        let (listed, total) = nonzero(&dense, false);
+        assert_eq!(total, 13);
+        let (listed, dense) = (Present::Listed(listed), Present::Dense(dense));
+        for (start, end) in [(0, 8), (1, 5), (2, 4), (5, 100), (9, 12), (6, 3)] {
+            let mut a = Vec::new();
+            let mut b = Vec::new();
+            listed.each_in(start, end, |o, c| a.push((o, c)));
+            dense.each_in(start, end, |o, c| b.push((o, c)));
+            assert_eq!(a, b, "{start}..{end}");
+        }
+        for ord in 0..10 {
+            assert_eq!(listed.count(ord), dense.count(ord), "ordinal {ord}");
+        }
+        assert_eq!(dense.count(5), 7);
     }
 
     /// Each way of counting (few hits listed and sorted, more counted in an
