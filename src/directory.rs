@@ -24,7 +24,8 @@ use tantivy::directory::{
     WatchCallback, WatchHandle, WritePtr,
 };
 
-/// The size of a huge page on x86-64 and of the largest page-cache folio.
+/// What one page-table entry maps at its largest on x86-64 (a huge page):
+/// a folio of this size is mapped by one fault.
 const CHUNK: usize = 2 * 1024 * 1024;
 
 /// Bytes passed on from tantivy's writers in one call at most; the chunk
