@@ -408,15 +408,8 @@ impl FieldCounter {
         }
         // A count that wrapped around lost some: checked once, not at
         // every addition.
-        let sparse = hits.len() < counts.len();
-        if !sparse {
-            if let Some(dense) = C::dense(&mut counts) {
-                let total: u64 = dense.iter().map(|&c| u64::from(c)).sum();
-                return (Present::Dense(dense), total == values as u64);
-            }
-        }
-        let (present, total) = nonzero(&counts, sparse);
-        (Present::Listed(present), total == values as u64)
+        let total: u64 = counts.iter().map(|&c| u64::from(c.get())).sum();
+        (C::present(counts), total == values as u64)
     }
 
     /// [`FieldCounter::present`] for hits that are most of the segment.
@@ -506,7 +499,6 @@ impl FieldCounter {
 
 /// The buffers [`FieldCounter::each_value`] decodes a batch of
 /// documents through, kept from one batch to the next.
-#[derive(Default)]
 struct Buffers {
     with_values: Vec<DocId>,
     ranks: Vec<u32>,
@@ -514,6 +506,22 @@ struct Buffers {
     offsets: Vec<u32>,
     rows: Vec<u32>,
     values: Vec<u64>,
+}
+
+impl Default for Buffers {
+    /// Made large enough at once for a batch of documents with a few
+    /// values each: grown as needed, each buffer was copied into fresh
+    /// memory several times, a page fault for every 4 KB touched.
+    fn default() -> Buffers {
+        Buffers {
+            with_values: Vec::with_capacity(BATCH),
+            ranks: Vec::with_capacity(BATCH),
+            bounds: Vec::with_capacity(2 * BATCH),
+            offsets: Vec::with_capacity(2 * BATCH),
+            rows: Vec::with_capacity(4 * BATCH),
+            values: Vec::with_capacity(4 * BATCH),
+        }
+    }
 }
 
 /// Gives `v` exactly `len` elements for a caller that overwrites them all,
@@ -532,9 +540,8 @@ fn overwritable<T: Copy + Default>(v: &mut Vec<T>, len: usize) {
 trait Count: Copy + Default {
     fn add_one(&mut self);
     fn get(self) -> u32;
-    /// The counts as [`Present::Dense`] holds them, if they already are
-    /// (taken, not copied).
-    fn dense(counts: &mut Vec<Self>) -> Option<Vec<u32>>;
+    /// The counting array as the values counted (kept, not copied).
+    fn present(counts: Vec<Self>) -> Present;
 }
 
 impl Count for u16 {
@@ -544,8 +551,8 @@ impl Count for u16 {
     fn get(self) -> u32 {
         u32::from(self)
     }
-    fn dense(_: &mut Vec<u16>) -> Option<Vec<u32>> {
-        None
+    fn present(counts: Vec<u16>) -> Present {
+        Present::Dense16(counts)
     }
 }
 
@@ -556,36 +563,29 @@ impl Count for u32 {
     fn get(self) -> u32 {
         self
     }
-    fn dense(counts: &mut Vec<u32>) -> Option<Vec<u32>> {
-        Some(std::mem::take(counts))
+    fn present(counts: Vec<u32>) -> Present {
+        Present::Dense(counts)
     }
 }
 
-/// (ordinal, count) of every counted value, in ordinal order, and the
-/// sum of the counts. When most values were not counted (`sparse`: fewer
-/// hits than values), runs of zeros are skipped a block at a time.
-fn nonzero<C: Count>(counts: &[C], sparse: bool) -> (Vec<(u64, u32)>, u64) {
+/// Calls `f` with (ordinal, count) of every nonzero count of `counts` with
+/// an ordinal in `start..end`, in ordinal order. Runs of zeros (most of
+/// the array when there were fewer hits than values) are skipped a block
+/// at a time.
+fn each_counted<C: Count>(counts: &[C], start: u64, end: u64, mut f: impl FnMut(u64, u32)) {
     const BLOCK: usize = 32;
-    let mut out = Vec::new();
-    let mut total = 0u64;
-    let mut push = |at: usize, block: &[C]| {
+    let to = (end as usize).min(counts.len());
+    let from = (start as usize).min(to);
+    for (b, block) in counts[from..to].chunks(BLOCK).enumerate() {
+        if block.iter().fold(0, |any, &c| any | c.get()) == 0 {
+            continue;
+        }
         for (i, &c) in block.iter().enumerate() {
             if c.get() != 0 {
-                out.push(((at + i) as u64, c.get()));
-                total += u64::from(c.get());
+                f((from + b * BLOCK + i) as u64, c.get());
             }
         }
-    };
-    if sparse {
-        for (b, block) in counts.chunks(BLOCK).enumerate() {
-            if block.iter().fold(0, |any, &c| any | c.get()) != 0 {
-                push(b * BLOCK, block);
-            }
-        }
-    } else {
-        push(0, counts);
     }
-    (out, total)
 }
 
 /// Count down, then ordinal up: the order facet values are shown in.
@@ -653,14 +653,17 @@ impl Best {
 
 /// The values counted among a segment's hits.
 enum Present {
-    /// (ordinal, count) of each value counted, in ordinal order: when few
-    /// values were.
+    /// (ordinal, count) of each value counted, in ordinal order: a few
+    /// hits' values, sorted and counted in runs.
     Listed(Vec<(u64, u32)>),
     /// A count for every ordinal, 0 for the values not counted: the
-    /// counting array itself, when most values were counted, rather than
-    /// a list of them four times its size (`the`: ~400 of a search
-    /// process's page faults).
+    /// counting array itself rather than a list of the values counted,
+    /// which took up to four times the array's memory (`the`: ~400 of a
+    /// search process's page faults) and, when few were, a list built in a
+    /// pass as long as reading the array.
     Dense(Vec<u32>),
+    /// The same in 16 bits (see [`FieldCounter::present`]).
+    Dense16(Vec<u16>),
 }
 
 impl Present {
@@ -675,15 +678,8 @@ impl Present {
                     f(o, c);
                 }
             }
-            Present::Dense(counts) => {
-                let to = (end as usize).min(counts.len());
-                let from = (start as usize).min(to);
-                for (i, &c) in counts[from..to].iter().enumerate() {
-                    if c != 0 {
-                        f((from + i) as u64, c);
-                    }
-                }
-            }
+            Present::Dense(counts) => each_counted(counts, start, end, f),
+            Present::Dense16(counts) => each_counted(counts, start, end, f),
         }
     }
 
@@ -694,6 +690,7 @@ impl Present {
                 .binary_search_by_key(&ord, |p| p.0)
                 .map_or(0, |i| values[i].1),
             Present::Dense(counts) => counts.get(ord as usize).copied().unwrap_or(0),
+            Present::Dense16(counts) => counts.get(ord as usize).map_or(0, |&c| u32::from(c)),
         }
     }
 }
@@ -1183,21 +1180,44 @@ mod tests {
     /// alike: the values in a range of ordinals, in order, and any one count.
     #[test]
     fn listed_and_dense_counts_agree() {
-        let dense = vec![0u32, 3, 0, 0, 1, 7, 0, 2];
-        let (listed, total) = nonzero(&dense, false);
-        assert_eq!(total, 13);
-        let (listed, dense) = (Present::Listed(listed), Present::Dense(dense));
-        for (start, end) in [(0, 8), (1, 5), (2, 4), (5, 100), (9, 12), (6, 3)] {
+        // Past one block of 32, with empty blocks between counts.
+        let mut dense = vec![0u32; 100];
+        for (o, c) in [(1, 3), (4, 1), (5, 7), (7, 2), (40, 9), (95, 1)] {
+            dense[o] = c;
+        }
+        let listed: Vec<(u64, u32)> = (0..dense.len())
+            .filter(|&o| dense[o] != 0)
+            .map(|o| (o as u64, dense[o]))
+            .collect();
+        let short: Vec<u16> = dense.iter().map(|&c| c as u16).collect();
+        let (listed, dense, short) = (
+            Present::Listed(listed),
+            Present::Dense(dense),
+            Present::Dense16(short),
+        );
+        for (start, end) in [
+            (0, 100),
+            (1, 5),
+            (2, 4),
+            (5, 100),
+            (9, 12),
+            (6, 3),
+            (33, 41),
+        ] {
             let mut a = Vec::new();
             let mut b = Vec::new();
-            listed.each_in(start, end, |o, c| a.push((o, c)));
-            dense.each_in(start, end, |o, c| b.push((o, c)));
+            let mut c = Vec::new();
+            listed.each_in(start, end, |o, n| a.push((o, n)));
+            dense.each_in(start, end, |o, n| b.push((o, n)));
+            short.each_in(start, end, |o, n| c.push((o, n)));
             assert_eq!(a, b, "{start}..{end}");
+            assert_eq!(a, c, "{start}..{end}");
         }
-        for ord in 0..10 {
+        for ord in 0..110 {
             assert_eq!(listed.count(ord), dense.count(ord), "ordinal {ord}");
+            assert_eq!(listed.count(ord), short.count(ord), "ordinal {ord}");
         }
-        assert_eq!(dense.count(5), 7);
+        assert_eq!(dense.count(40), 9);
     }
 
     /// Each way of counting (few hits listed and sorted, more counted in an
