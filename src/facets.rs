@@ -375,16 +375,17 @@ impl FieldCounter {
                 return self.present_most(bits, buffers);
             }
         }
-        // Counted in 16 bits while they fit (a value is counted once a hit,
-        // rarely twice), the counters touch half the memory: fresh pages
-        // cost the search process a page fault each (~0.6 µs), and this
-        // array's were a third of its faults. Counted again in 32 bits if
-        // one overflows.
-        if hits.len() < usize::from(u16::MAX) {
-            let (present, whole) = self.present_some::<u16>(hits, buffers);
-            if whole {
-                return present;
-            }
+        // Counted in 16 bits, the counters touch half the memory: fresh
+        // pages cost the search process a page fault each (~0.6 µs), and
+        // this array's were a third of its faults. A value is counted once
+        // a hit, rarely twice, so with fewer hits than 16 bits hold none
+        // can overflow; with more ("said": 94,000 a segment) one could,
+        // but even the commonest value of a 460,000-paragraph segment
+        // (AllSides: "United States", 63,000) stays below. Counted again
+        // in 32 bits if one overflows.
+        let (present, whole) = self.present_some::<u16>(hits, buffers);
+        if whole {
+            return present;
         }
         self.present_some::<u32>(hits, buffers).0
     }
@@ -726,13 +727,6 @@ enum Hits {
 }
 
 impl Hits {
-    fn len(&self) -> usize {
-        match self {
-            Hits::Listed(docs) => docs.len(),
-            Hits::Bits(bits) => bits.len(),
-        }
-    }
-
     fn add(&mut self, docs: &[DocId], max_doc: DocId) {
         let insert = |bits: &mut BitSet, docs: &[DocId]| {
             for &doc in docs.iter().filter(|&&d| d < max_doc) {
