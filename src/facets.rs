@@ -430,10 +430,10 @@ impl FieldCounter {
         }
         let mut counts = vec![0u32; n];
         match table {
-            Some(table) => {
-                table.totals_into(&mut counts);
-            }
-            None => count_every_value(&self.ords.values, &mut counts),
+            // A 32-bit total always fits: only a short table fails, before
+            // writing any.
+            Some(table) if table.totals_into(&mut counts) => {}
+            _ => count_every_value(&self.ords.values, &mut counts),
         }
         self.take_away_absent(bits, buffers, &mut counts);
         Present::Dense(counts)
