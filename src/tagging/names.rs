@@ -626,11 +626,13 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             // Education and Skills"; "and" only inside an "of/for" name, so
             // "Iran and North Korea" stays two names.
             let lower = w.lower();
-            // "Laura Smith of Save the Children": a person, then an organisation.
-            let person_so_far = (2..=3).contains(&(end - start))
-                && g.is_first_name(words[start].text)
-                && !words[start..end].iter().any(|w| is_org_head(w.text));
-            if CONNECTORS_SET.contains(lower) && (lower != "and" || has_of) && !person_so_far {
+            // "on" joins an organisation's name ("Council on Foreign
+            // Relations"), not a person to a topic ("Trump on Kanye West").
+            if CONNECTORS_SET.contains(lower)
+                && (lower != "and" || has_of)
+                && (lower != "on" || words[start..end].iter().any(|w| is_org_head(w.text)))
+                && !person_so_far(words, start..end)
+            {
                 let mut k = end + 1;
                 while k < words.len() && words[k].is("the") {
                     k += 1;
@@ -651,6 +653,17 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
         i = end;
     }
     runs
+}
+
+/// Is the run so far a person's name, after any titles? Then a connector
+/// after it starts something else: "Laura Smith of Save the Children" is a
+/// person, then an organisation; "Sen. Lindsey Graham of South Carolina"
+/// a senator, then his state.
+fn person_so_far(words: &[Word], run: std::ops::Range<usize>) -> bool {
+    let name_start = after_last_title(words, &run).unwrap_or(run.start);
+    (2..=3).contains(&(run.end.saturating_sub(name_start)))
+        && gazetteer().is_first_name(words[name_start].text)
+        && !words[run].iter().any(|w| is_org_head(w.text))
 }
 
 /// The capitalised runs of one paragraph and what each is, computed once
@@ -1504,6 +1517,30 @@ mod tests {
         let mut lower = String::new();
         let ws = words("Iran and North Korea helped.", &mut lower);
         assert_eq!(capitalised_runs(&ws).len(), 2);
+    }
+
+    #[test]
+    fn connectors_join_organisations_not_a_person_to_what_follows() {
+        let runs = |text: &str| -> Vec<String> {
+            let mut lower = String::new();
+            let ws = words(text, &mut lower);
+            capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect()
+        };
+        assert_eq!(
+            runs("Sen. Lindsey Graham of South Carolina spoke."),
+            ["Sen. Lindsey Graham", "South Carolina"]
+        );
+        assert_eq!(
+            runs("Asked, Obama on Kanye West said no."),
+            ["Obama", "Kanye West"]
+        );
+        assert_eq!(
+            runs("He joined the Council on Foreign Relations and Secretary of State Mike Pompeo."),
+            [
+                "Council on Foreign Relations",
+                "Secretary of State Mike Pompeo"
+            ]
+        );
     }
 
     #[test]
