@@ -850,7 +850,11 @@ fn classify_words(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
         if name_start == range.end && is_title_run(words, &range) {
             return NameClass::Unknown;
         }
-        if name_start < core.end && words[name_start].is_capitalised() && !is_org_head(last) {
+        if name_start < core.end
+            && words[name_start].is_capitalised()
+            && !is_org_head(last)
+            && !is_shouted_non_name(&words[name_start..core.end])
+        {
             let gender = words[range.start..name_start]
                 .iter()
                 .rev()
@@ -923,6 +927,7 @@ fn classify_words(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
             || !g.is_first_name(words[range.start].text));
     if (2..=4).contains(&range.len())
         && !last_is_title
+        && !is_shouted_non_name(&words[range.clone()])
         && g.is_first_name(first)
         && words[range.clone()]
             .iter()
@@ -935,6 +940,15 @@ fn classify_words(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
         };
     }
     NameClass::Unknown
+}
+
+/// In capitals every word looks like a name: "UKRAINE PRESIDENT BACKS UP
+/// TRUMP" in a heading is a title and three words, not a person. A name
+/// in capitals is taken only as two or three words from a first name.
+fn is_shouted_non_name(name: &[Word]) -> bool {
+    name.len() >= 2
+        && is_shouted(name)
+        && (name.len() > 3 || !gazetteer().is_first_name(name[0].text))
 }
 
 /// Two words run together by a scraper ("TrumpGOP", "McConnellGOP" from
@@ -989,11 +1003,55 @@ pub fn is_post_nominal(w: &str) -> bool {
 }
 
 /// A person's name from `start` to `end`, without post-nominals ("QC").
+/// A full name written in capitals (a heading, a transcript's speaker
+/// label) is spelt as a name ("DONALD TRUMP" → Donald Trump), so that it is
+/// one speaker and one person with the body's mentions; a word alone
+/// ("USA", "CORRECTION") may be no name at all and stays as written.
 pub fn person_name(words: &[Word], start: usize, mut end: usize) -> String {
     while end > start + 1 && is_post_nominal(words[end - 1].text) {
         end -= 1;
     }
-    join(words, &(start..end))
+    let name = join(words, &(start..end));
+    if end - start >= 2
+        && is_shouted(&words[start..end])
+        && gazetteer().is_first_name(words[start].text)
+    {
+        name.split(' ').map(name_case).collect::<Vec<_>>().join(" ")
+    } else {
+        name
+    }
+}
+
+/// Are `words` written in capitals: no lower-case letter, and some word
+/// longer than an initial ("J.")?
+fn is_shouted(words: &[Word]) -> bool {
+    let letters = |w: &Word| w.text.chars().filter(|c| c.is_alphabetic()).count();
+    words.iter().any(|w| letters(w) >= 2)
+        && words
+            .iter()
+            .all(|w| !w.text.chars().any(char::is_lowercase))
+}
+
+/// One word of a name in capitals, spelt as a name: "TRUMP" → Trump,
+/// "O'BRIEN" → O'Brien, "JEAN-LUC" → Jean-Luc, "MCCAIN" → McCain; initials
+/// and numerals ("J.", "III") stay.
+fn name_case(word: &str) -> String {
+    if word.chars().filter(|c| c.is_alphabetic()).count() < 2
+        || word.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
+    {
+        return word.to_string();
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut upper_next = true;
+    for c in word.chars() {
+        if upper_next {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        upper_next = !c.is_alphabetic() || (out == "Mc" && word.chars().count() > 3);
+    }
+    out
 }
 
 /// The pieces of the words of `range` written as a name: a space between
@@ -1517,6 +1575,32 @@ mod tests {
         let mut lower = String::new();
         let ws = words("Iran and North Korea helped.", &mut lower);
         assert_eq!(capitalised_runs(&ws).len(), 2);
+    }
+
+    #[test]
+    fn names_in_capitals() {
+        assert!(matches!(
+            class_of("UKRAINE PRESIDENT BACKS UP TRUMP").0,
+            NameClass::Unknown
+        ));
+        assert!(matches!(
+            class_of("ANN COULTER RIPS TRUMP").0,
+            NameClass::Unknown
+        ));
+        let (class, _) = class_of("PRESIDENT DONALD TRUMP");
+        assert!(matches!(class, NameClass::Person { name_start: 1, .. }));
+        let mut lower = String::new();
+        let ws = words(
+            "AMY GOODMAN: JOHN F. MCCAIN III and SEAN O'BRIEN-SMITH",
+            &mut lower,
+        );
+        assert_eq!(person_name(&ws, 0, 2), "Amy Goodman");
+        // "III" is a post-nominal, left out as for any name.
+        assert_eq!(person_name(&ws, 3, 7), "John F. McCain");
+        assert_eq!(person_name(&ws, 8, 10), "Sean O'Brien-Smith");
+        let ws = words("Amy Goodman and NATO", &mut lower);
+        assert_eq!(person_name(&ws, 0, 2), "Amy Goodman");
+        assert_eq!(person_name(&ws, 3, 4), "NATO");
     }
 
     #[test]
