@@ -1083,6 +1083,34 @@ fn speaker_from_run(
             if super::names::is_party_member(words[r.end - 1].text) {
                 return None;
             }
+            // "Businessman Donald Trump said", "CLOSE Hillary Clinton said"
+            // (a caption's button): a word that names no one before a full
+            // name. Not an initial or an abbreviation ("G. Terry Madonna",
+            // "St. Louis Post-Dispatch"), and before a surname alone only a
+            // word in capitals ("WATCHED Trump"): "Ivanka Trump" is no
+            // Donald Trump, whatever the first-name list knows.
+            if (2..=3).contains(&r.len()) && !words[r.start].text.ends_with('.') {
+                let tail = r.start + 1..r.end;
+                let dropped = words[r.start].text;
+                let shouted = dropped.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && !dropped.chars().any(char::is_lowercase);
+                if tail.len() >= 2
+                    && words[tail.start].is_capitalised()
+                    && g.is_first_name(words[tail.start].text)
+                {
+                    let name = person_name(words, tail.start, tail.end);
+                    if let Some(p) = people.resolve(&name) {
+                        return Some((p.name.clone(), SpeakerKind::Person, None, p.gender));
+                    }
+                    let gender = people.gender_of(&name);
+                    return Some((name, SpeakerKind::Person, None, gender));
+                }
+                if shouted {
+                    if let Some(p) = people.resolve(&join(words, &tail)) {
+                        return Some((p.name.clone(), SpeakerKind::Person, None, p.gender));
+                    }
+                }
+            }
             // A lone capitalised word opening a sentence that the article
             // never gives as anyone's name is a common noun ("Officials").
             if r.len() == 1 && opens_sentence(words, r.start) && !g.is_first_name(&name) {
@@ -1124,6 +1152,11 @@ fn speaker_from_run(
                     || matches!(l, "camp" | "team")
             });
             if r.len() == 1 && after_the && !name.ends_with('s') && !body_follows {
+                return Some((name, SpeakerKind::Org, None, Gender::Unknown));
+            }
+            // "The Daily Beast reported", "the New Yorker wrote": no one's
+            // name follows "the".
+            if r.len() > 1 && after_the && !body_follows {
                 return Some((name, SpeakerKind::Org, None, Gender::Unknown));
             }
             // An unknown capitalised subject of a speech verb is most often a
@@ -1785,6 +1818,26 @@ mod tests {
         assert_eq!(kinds[0], [("Intercept".to_string(), SpeakerKind::Org)]);
         assert_eq!(kinds[1], [("Clintons".to_string(), SpeakerKind::Person)]);
         assert_eq!(kinds[2], [("Obama campaign".to_string(), SpeakerKind::Org)]);
+    }
+
+    /// Several words after "the" are an organisation too; a word that
+    /// names no one before a name is left out of it.
+    #[test]
+    fn a_name_after_the_or_after_a_descriptor() {
+        let kinds = speaker_kinds("The Daily Beast reported that the plan failed.\n\nBusinessman Donald Trump said he would win.\n\nDonald Trump spoke first. WATCHED Trump said he wanted loyalty.\n\nIvanka Trump said she was proud.");
+        assert_eq!(kinds[0], [("Daily Beast".to_string(), SpeakerKind::Org)]);
+        assert_eq!(
+            kinds[1],
+            [("Donald Trump".to_string(), SpeakerKind::Person)]
+        );
+        assert_eq!(
+            kinds[2],
+            [("Donald Trump".to_string(), SpeakerKind::Person)]
+        );
+        assert_eq!(
+            kinds[3],
+            [("Ivanka Trump".to_string(), SpeakerKind::Person)]
+        );
     }
 
     /// "according to Gallup" is an organisation; "according to Obama",
