@@ -1024,7 +1024,7 @@ pub fn person_name(words: &[Word], start: usize, mut end: usize) -> String {
 
 /// Are `words` written in capitals: no lower-case letter, and some word
 /// longer than an initial ("J.")?
-fn is_shouted(words: &[Word]) -> bool {
+pub fn is_shouted(words: &[Word]) -> bool {
     let letters = |w: &Word| w.text.chars().filter(|c| c.is_alphabetic()).count();
     words.iter().any(|w| letters(w) >= 2)
         && words

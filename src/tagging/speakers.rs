@@ -1091,9 +1091,7 @@ fn speaker_from_run(
             // Donald Trump, whatever the first-name list knows.
             if (2..=3).contains(&r.len()) && !words[r.start].text.ends_with('.') {
                 let tail = r.start + 1..r.end;
-                let dropped = words[r.start].text;
-                let shouted = dropped.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                    && !dropped.chars().any(char::is_lowercase);
+                let shouted = super::names::is_shouted(&words[r.start..tail.start]);
                 if tail.len() >= 2
                     && words[tail.start].is_capitalised()
                     && g.is_first_name(words[tail.start].text)
