@@ -631,7 +631,7 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             if CONNECTORS_SET.contains(lower)
                 && (lower != "and" || has_of)
                 && (lower != "on" || words[start..end].iter().any(|w| is_org_head(w.text)))
-                && !person_so_far(words, start..end)
+                && (is_name_particle(lower) || !person_so_far(words, start..end))
             {
                 let mut k = end + 1;
                 while k < words.len() && words[k].is("the") {
@@ -655,15 +655,32 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
     runs
 }
 
-/// Is the run so far a person's name, after any titles? Then a connector
-/// after it starts something else: "Laura Smith of Save the Children" is a
-/// person, then an organisation; "Sen. Lindsey Graham of South Carolina"
-/// a senator, then his state.
+/// Is the run so far a person's name? Then a connector after it starts
+/// something else: "Laura Smith of Save the Children" is a person, then an
+/// organisation; "Sen. Kamala Harris of California" a senator, then her
+/// state. After a title one to three words are a name, whatever the
+/// first-name list knows ("President Obama of the United States"); a
+/// title alone is not ("Secretary of State").
 fn person_so_far(words: &[Word], run: std::ops::Range<usize>) -> bool {
-    let name_start = after_last_title(words, &run).unwrap_or(run.start);
-    (2..=3).contains(&(run.end.saturating_sub(name_start)))
-        && gazetteer().is_first_name(words[name_start].text)
-        && !words[run].iter().any(|w| is_org_head(w.text))
+    if words[run.clone()].iter().any(|w| is_org_head(w.text)) {
+        return false;
+    }
+    match after_last_title(words, &run) {
+        Some(name_start) => {
+            (1..=3).contains(&(run.end.saturating_sub(name_start)))
+                && words[name_start..run.end].iter().all(Word::is_capitalised)
+        }
+        None => {
+            run.len() >= 2 && run.len() <= 3 && gazetteer().is_first_name(words[run.start].text)
+        }
+    }
+}
+
+/// A connector that belongs inside a person's name ("Bill de Blasio",
+/// "Mohammed bin Salman", "Ursula von der Leyen"), not between a name and
+/// what follows it.
+fn is_name_particle(lower: &str) -> bool {
+    !matches!(lower, "of" | "for" | "on" | "the" | "and" | "&")
 }
 
 /// The capitalised runs of one paragraph and what each is, computed once
@@ -1613,6 +1630,27 @@ mod tests {
         assert_eq!(
             runs("Sen. Lindsey Graham of South Carolina spoke."),
             ["Sen. Lindsey Graham", "South Carolina"]
+        );
+        assert_eq!(
+            runs("Sen. Kamala Harris of California and President Obama of the United States."),
+            [
+                "Sen. Kamala Harris",
+                "California",
+                "President Obama",
+                "United States"
+            ]
+        );
+        assert_eq!(
+            runs("The Duke of Edinburgh met the Archbishop of Canterbury."),
+            ["Duke of Edinburgh", "Archbishop of Canterbury"]
+        );
+        assert_eq!(
+            runs("Mayor Bill de Blasio and Crown Prince Mohammed bin Salman met."),
+            ["Mayor Bill de Blasio", "Crown Prince Mohammed bin Salman"]
+        );
+        assert_eq!(
+            runs("Secretary of Health and Human Services Alex Azar spoke."),
+            ["Secretary of Health and Human Services Alex Azar"]
         );
         assert_eq!(
             runs("Asked, Obama on Kanye West said no."),
