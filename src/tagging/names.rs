@@ -670,9 +670,7 @@ fn person_so_far(words: &[Word], run: std::ops::Range<usize>) -> bool {
             (1..=3).contains(&(run.end.saturating_sub(name_start)))
                 && words[name_start..run.end].iter().all(Word::is_capitalised)
         }
-        None => {
-            run.len() >= 2 && run.len() <= 3 && gazetteer().is_first_name(words[run.start].text)
-        }
+        None => (2..=3).contains(&run.len()) && gazetteer().is_first_name(words[run.start].text),
     }
 }
 
