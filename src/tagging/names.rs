@@ -484,14 +484,18 @@ const PLACE_HEADS: &[&str] = &[
 static PLACE_HEADS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| PLACE_HEADS.iter().copied().collect());
 
-/// Small words allowed inside a name ("Department for Education",
-/// "Ludwig van Beethoven").
-const CONNECTORS: &[&str] = &[
-    "of", "for", "on", "de", "del", "der", "van", "von", "da", "di", "du", "la", "le", "bin", "al",
-    "ibn", "the", "and", "&",
+/// Small words that belong inside a person's name ("Ludwig van
+/// Beethoven", "Bill de Blasio", "Mohammed bin Salman").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "del", "der", "van", "von", "da", "di", "du", "la", "le", "bin", "al", "ibn",
 ];
+/// Small words that link the parts of a longer name ("Department for
+/// Education", "Council on Foreign Relations"), and after a person's name
+/// start something else.
+const LINKERS: &[&str] = &["of", "for", "on", "the", "and", "&"];
+/// Small words allowed inside a name: particles and linkers.
 static CONNECTORS_SET: std::sync::LazyLock<crate::text::WordSet> =
-    std::sync::LazyLock::new(|| CONNECTORS.iter().copied().collect());
+    std::sync::LazyLock::new(|| NAME_PARTICLES.iter().chain(LINKERS).copied().collect());
 
 /// [`is_not_name`] for a word already in lower case.
 pub fn is_not_name_lower(w: &str) -> bool {
@@ -674,11 +678,9 @@ fn person_so_far(words: &[Word], run: std::ops::Range<usize>) -> bool {
     }
 }
 
-/// A connector that belongs inside a person's name ("Bill de Blasio",
-/// "Mohammed bin Salman", "Ursula von der Leyen"), not between a name and
-/// what follows it.
+/// Is `lower` one of the [`NAME_PARTICLES`]?
 fn is_name_particle(lower: &str) -> bool {
-    !matches!(lower, "of" | "for" | "on" | "the" | "and" | "&")
+    NAME_PARTICLES.contains(&lower)
 }
 
 /// The capitalised runs of one paragraph and what each is, computed once
