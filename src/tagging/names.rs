@@ -593,7 +593,10 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
     let mut runs = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        if !is_name_word(&words[i]) || NOT_NAMES_SET.contains(words[i].lower()) {
+        if !is_name_word(&words[i])
+            || NOT_NAMES_SET.contains(words[i].lower())
+            || is_month_may(words, i)
+        {
             i += 1;
             continue;
         }
@@ -633,7 +636,7 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             // "on" joins an organisation's name ("Council on Foreign
             // Relations"), not a person to a topic ("Trump on Kanye West").
             if CONNECTORS_SET.contains(lower)
-                && (lower != "and" || has_of)
+                && (lower != "and" || has_of || and_joins_institution(words, start..end))
                 && (lower != "on" || words[start..end].iter().any(|w| is_org_head(w.text)))
                 && (is_name_particle(lower) || !person_so_far(words, start..end))
             {
@@ -657,6 +660,106 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
         i = end;
     }
     runs
+}
+
+/// Words before "May" that make it the month: "in May", "last May".
+const BEFORE_MONTH: &[&str] = &[
+    "in",
+    "during",
+    "throughout",
+    "last",
+    "next",
+    "this",
+    "early",
+    "late",
+    "mid",
+];
+/// Words before "May" that make it the month when a date or a range
+/// follows: "from May to July", "since May,"; "since May took office" is
+/// the person.
+const BEFORE_MONTH_IF_DATE: &[&str] = &[
+    "from", "since", "until", "till", "before", "after", "through",
+];
+/// Nouns that make "of May" the month: "the end of May".
+const PART_OF_MONTH: &[&str] = &["end", "beginning", "middle", "start", "month"];
+
+/// Is "May" at `i` the month? The word is also a name ("Theresa May"), so
+/// it is a name unless its neighbours say date: a day or year after it
+/// ("May 5", "May 2019"), or a time preposition before it ("in May", "a
+/// report from May, which").
+fn is_month_may(words: &[Word], i: usize) -> bool {
+    if words[i].lower() != "may" {
+        return false;
+    }
+    let same = |k: usize| words.get(k).filter(|w| w.sentence == words[i].sentence);
+    let next = same(i + 1);
+    if next.is_some_and(|n| n.text.starts_with(|c: char| c.is_ascii_digit())) {
+        return true;
+    }
+    let Some(prev) = i.checked_sub(1).and_then(same) else {
+        return false;
+    };
+    let prev = prev.lower();
+    if next.is_some_and(|n| n.text == "'s") {
+        return false;
+    }
+    if BEFORE_MONTH.contains(&prev) {
+        return true;
+    }
+    if prev == "of" {
+        return i
+            .checked_sub(2)
+            .and_then(same)
+            .is_some_and(|w| PART_OF_MONTH.contains(&w.lower()));
+    }
+    BEFORE_MONTH_IF_DATE.contains(&prev)
+        && next.is_none_or(|n| {
+            (n.is_punct() && n.text != "\"")
+                || matches!(n.lower(), "to" | "through" | "until" | "and" | "or")
+        })
+}
+
+/// Last words of some agencies' names that are also ordinary words ("law
+/// enforcement", "Equal Protection Clause"): an institution only in a
+/// name joined by "and" ("Immigration and Customs Enforcement").
+fn is_mission_head(lower: &str) -> bool {
+    matches!(lower, "enforcement" | "protection")
+}
+
+/// Does "and" at `run.end` join two parts of one institution's name? Only
+/// when the part after it is two or more words ending in an institution
+/// word and neither part is a name of its own: "Food and Drug
+/// Administration", "House Ways and Means Committee", but "the Senate
+/// Judiciary Committee and House Oversight Committee", "Trump and the
+/// Justice Department" and "Sen. Ron Wyden and Finance Committee" stay two.
+fn and_joins_institution(words: &[Word], run: std::ops::Range<usize>) -> bool {
+    let sentence = words[run.start].sentence;
+    let after_start = run.end + 1;
+    let mut after_end = after_start;
+    while words.get(after_end).is_some_and(|w| {
+        w.sentence == sentence && is_name_word(w) && !NOT_NAMES_SET.contains(w.lower())
+    }) {
+        after_end += 1;
+    }
+    let last = words[after_end - 1].lower();
+    if after_end - after_start < 2 || !(is_institution_head(last) || is_mission_head(last)) {
+        return false;
+    }
+    let before = &words[run.clone()];
+    let g = gazetteer();
+    // An acronym is a name of its own ("UCLA and Harvard Law School").
+    let acronym =
+        |w: &Word| w.text.chars().skip(1).any(char::is_uppercase) && !w.text.contains('.');
+    if before
+        .last()
+        .is_some_and(|w| is_org_head(w.text) || acronym(w))
+        || g.is_first_name(before[0].text)
+        || after_last_title(words, &run).is_some()
+    {
+        return false;
+    }
+    g.lookup(&join(words, &run)).is_none()
+        && g.lookup(&join(words, &(after_start..after_end))).is_none()
 }
 
 /// Is the run so far a person's name? Then a connector after it starts
@@ -904,6 +1007,14 @@ fn classify_words(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
     if range.len() >= 2
         && (!g.is_first_name(words[range.start].text) || is_institution_head(last))
         && words[range.clone()].iter().any(|w| is_org_head(w.text))
+    {
+        return NameClass::Org;
+    }
+    // "Customs and Border Protection": a name that only an institution's
+    // mission ends (see `and_joins_institution`).
+    if range.len() >= 4
+        && crate::text::with_lowered(last, is_mission_head)
+        && words[range.clone()].iter().any(|w| w.is("and"))
     {
         return NameClass::Org;
     }
@@ -1663,6 +1774,63 @@ mod tests {
                 "Secretary of State Mike Pompeo"
             ]
         );
+    }
+
+    #[test]
+    fn and_joins_an_institutions_name_not_two_names() {
+        let runs = |text: &str| -> Vec<String> {
+            let mut lower = String::new();
+            let ws = words(text, &mut lower);
+            capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect()
+        };
+        assert_eq!(
+            runs("The Food and Drug Administration and U.S. Customs and Border Protection agreed."),
+            [
+                "Food and Drug Administration",
+                "U.S. Customs and Border Protection"
+            ]
+        );
+        assert_eq!(
+            runs("He told the House Ways and Means Committee."),
+            ["House Ways and Means Committee"]
+        );
+        assert_eq!(
+            runs("The Senate Judiciary Committee and House Oversight Committee met."),
+            ["Senate Judiciary Committee", "House Oversight Committee"]
+        );
+        assert_eq!(
+            runs("Trump and Justice Department lawyers met UCLA and Harvard Law School."),
+            ["Trump", "Justice Department", "UCLA", "Harvard Law School"]
+        );
+        assert!(matches!(
+            class_of("Immigration and Customs Enforcement").0,
+            NameClass::Org
+        ));
+    }
+
+    #[test]
+    fn may_next_to_a_date_is_the_month() {
+        let runs = |text: &str| -> Vec<String> {
+            let mut lower = String::new();
+            let ws = words(text, &mut lower);
+            capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect()
+        };
+        assert_eq!(runs("The vote in May was close."), Vec::<String>::new());
+        assert_eq!(
+            runs("It ran from May to July and again on May 5."),
+            Vec::<String>::new()
+        );
+        assert_eq!(runs("Talks end at the end of May, they said."), ["Talks"]);
+        assert_eq!(
+            runs("It is a report from May, which says so."),
+            Vec::<String>::new()
+        );
+        assert_eq!(runs("Since May took office, they split."), ["May"]);
+        assert_eq!(
+            runs("Confidence in May's cabinet fell."),
+            ["Confidence", "May"]
+        );
+        assert_eq!(runs("Theresa May said so."), ["Theresa May"]);
     }
 
     #[test]
