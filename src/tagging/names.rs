@@ -1468,6 +1468,25 @@ impl People {
         self.resolve_as(name, Gender::Unknown)
     }
 
+    /// The person of the article whose surname `word` is (not a lone first
+    /// name, as [`People::resolve`] also allows), for a word that also
+    /// names a country or a body ("Jordan" for Jim Jordan). Not a plural
+    /// ("Democrats", "Americans") or an acronym ("FBI"), which name no one
+    /// even when a scraped page glued them to a name the article learned.
+    pub fn with_surname(&self, word: &str) -> Option<&Person> {
+        if word.ends_with('s') || word.chars().skip(1).any(char::is_uppercase) {
+            return None;
+        }
+        self.resolve(word).filter(|p| {
+            let parts: Vec<&str> = p.name.split(' ').collect();
+            (2..=4).contains(&parts.len())
+                && !parts.iter().any(|w| is_glued(w))
+                && parts
+                    .last()
+                    .is_some_and(|last| last.eq_ignore_ascii_case(word))
+        })
+    }
+
     /// [`People::resolve`] for a name an honorific gave a gender ("Mrs
     /// Clinton").
     pub fn resolve_as(&self, name: &str, gender: Gender) -> Option<&Person> {

@@ -1085,6 +1085,15 @@ fn speaker_from_run(
     match cls {
         NameClass::Known(EntityKind::Weapon, ..) => None,
         NameClass::Known(kind, canonical, _) => {
+            // "Jordan said" in an article about Rep. Jim Jordan: a surname
+            // the article gave a person is that person, whatever else the
+            // word names.
+            if let [word] = &words[run.clone()] {
+                if let Some(p) = people.with_surname(word.text) {
+                    let role = role_before(words, run.start, run.start);
+                    return Some((p.name.clone(), SpeakerKind::Person, role, p.gender));
+                }
+            }
             // "Pyongyang denied": a capital speaking is its government.
             let country = (kind == EntityKind::Place)
                 .then(|| g.lookup(canonical).and_then(|e| e.country.clone()))
@@ -2126,6 +2135,18 @@ mod tests {
         assert_eq!(s[0], [("Republican Party".to_string(), SpeakerKind::Org)]);
         assert_eq!(s[1], [("Democratic Party".to_string(), SpeakerKind::Org)]);
         assert_eq!(s[2], [("Senate Republicans".to_string(), SpeakerKind::Org)]);
+    }
+
+    #[test]
+    fn a_surname_the_article_gave_a_person_beats_a_country() {
+        let s = speaker_kinds(
+            "Rep. Jim Jordan of Ohio spoke first.\n\n\"No,\" Jordan said.\n\n\
+             Democrats said they would wait.",
+        );
+        assert_eq!(s[1], [("Jim Jordan".to_string(), SpeakerKind::Person)]);
+        assert_eq!(s[2], [("Democratic Party".to_string(), SpeakerKind::Org)]);
+        let s = speaker_kinds("Jordan said it would close the border.");
+        assert_eq!(s[0], [("Jordan".to_string(), SpeakerKind::Org)]);
     }
 
     #[test]
