@@ -244,6 +244,69 @@ fn add_governments(entities: &mut Vec<Entity>, speakers: &[Speaker]) {
     }
 }
 
+/// "The drone hit a school" after "a kamikaze drone": a weapon named by
+/// its bare head noun is the article's weapon of that kind named in full,
+/// as a surname is its person: the nearest one named before it, else the
+/// first after. A head no fuller name shares stays as it is.
+fn resolve_bare_weapons(entities: &mut [Vec<Entity>]) {
+    let is_bare = |e: &Entity| {
+        e.kind == EntityKind::Weapon
+            && !e.name.contains(' ')
+            && e.name.chars().all(|c| c.is_lowercase())
+    };
+    // Paragraph and name of every generic weapon named with more than its
+    // head ("ballistic missile", "surface-to-air missile").
+    let fuller: Vec<(usize, String)> = entities
+        .iter()
+        .enumerate()
+        .flat_map(|(at, list)| {
+            list.iter()
+                .filter(|e| e.kind == EntityKind::Weapon && e.name.contains(' '))
+                .filter(|e| !e.name.chars().any(char::is_uppercase))
+                .map(move |e| (at, e.name.clone()))
+        })
+        .collect();
+    if fuller.is_empty() {
+        return;
+    }
+    for (at, list) in entities.iter_mut().enumerate() {
+        if !list.iter().any(is_bare) {
+            continue;
+        }
+        let mut resolved: Vec<Entity> = Vec::with_capacity(list.len());
+        for e in list.drain(..) {
+            let full = is_bare(&e)
+                .then(|| {
+                    let of_head = |(_, name): &&(usize, String)| {
+                        name.strip_suffix(e.name.as_str())
+                            .is_some_and(|rest| rest.ends_with(' '))
+                    };
+                    fuller
+                        .iter()
+                        .filter(|f| f.0 <= at)
+                        .rfind(of_head)
+                        .or_else(|| fuller.iter().find(of_head))
+                })
+                .flatten();
+            let e = match full {
+                Some((_, name)) => Entity {
+                    name: name.clone(),
+                    kind: EntityKind::Weapon,
+                    rule: "weapon:head-noun",
+                },
+                None => e,
+            };
+            if !resolved
+                .iter()
+                .any(|x| x.kind == e.kind && x.name == e.name)
+            {
+                resolved.push(e);
+            }
+        }
+        *list = resolved;
+    }
+}
+
 /// Tags every paragraph of `article`.
 pub fn tag_article(mut article: Article) -> TaggedArticle {
     let mut texts = Texts::of(&article);
@@ -259,6 +322,8 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
             entities::paragraph_entities(p, &people)
         })
         .collect();
+    let mut entities = entities;
+    resolve_bare_weapons(&mut entities);
     let speakers = speakers::attribute(&prepared, &people);
     let paragraphs = std::mem::take(&mut article.paragraphs)
         .into_iter()
@@ -278,5 +343,43 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
     TaggedArticle {
         article,
         paragraphs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::parse_txt;
+
+    /// The weapons of each paragraph of a made-up article.
+    fn weapons(text: &str) -> Vec<Vec<String>> {
+        let a = parse_txt("t.txt", &format!("Headline for a test\n\n{text}"));
+        tag_article(a)
+            .paragraphs
+            .into_iter()
+            .map(|p| {
+                p.entities
+                    .into_iter()
+                    .filter(|e| e.kind == EntityKind::Weapon)
+                    .map(|e| e.name)
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_bare_weapon_noun_is_the_fuller_one_named_nearest_before() {
+        let w = weapons(
+            "The army said a drone struck the depot.\n\n\
+             Russia fired a ballistic missile and a kamikaze drone overnight.\n\n\
+             The missile and the drone hit a school.\n\n\
+             Later a cruise missile was fired. The missile fell short.",
+        );
+        // Before any fuller name: the first one after.
+        assert_eq!(w[0], ["kamikaze drone"]);
+        assert_eq!(w[2], ["ballistic missile", "kamikaze drone"]);
+        assert_eq!(w[3], ["cruise missile"]);
+        // A head no fuller name shares stays.
+        assert_eq!(weapons("A rocket hit the town.")[0], ["rocket"]);
     }
 }
