@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::names::{
-    is_not_name, is_org_head, is_party_member, join, person_name, NameClass, People,
+    chamber_party, is_not_name, is_org_head, is_party_member, join, person_name, NameClass, People,
 };
 use super::tokens::Word;
 use super::{Entity, EntityKind, Prepared};
@@ -543,12 +543,11 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                 while words[r.start].is("the") {
                     r.start += 1;
                 }
-                push(
-                    &mut out,
-                    EntityKind::Org,
-                    join(words, &r),
-                    "name:organisation-word",
-                );
+                let (name, rule) = match chamber_party(&words[r.clone()]) {
+                    Some(name) => (name, "name:chamber-party"),
+                    None => (join(words, &r), "name:organisation-word"),
+                };
+                push(&mut out, EntityKind::Org, name, rule);
             }
             NameClass::Place => {
                 push(

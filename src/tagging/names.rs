@@ -596,6 +596,7 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
         if !is_name_word(&words[i])
             || NOT_NAMES_SET.contains(words[i].lower())
             || is_month_may(words, i)
+            || is_chrome_label(&words[i])
         {
             i += 1;
             continue;
@@ -660,6 +661,53 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
         i = end;
     }
     runs
+}
+
+/// Labels a news page shows in capitals beside its text ("WATCH: Obama
+/// speaks", "CLOSE" on a caption): a scraper runs them into the names
+/// after them ("WATCH Obama" was an organisation).
+const CHROME_LABELS: &[&str] = &[
+    "watch",
+    "watched",
+    "close",
+    "read",
+    "listen",
+    "video",
+    "photos",
+    "photo",
+    "update",
+    "updated",
+    "breaking",
+    "exclusive",
+    "live",
+    "related",
+    "replay",
+    "advertisement",
+];
+
+/// A page label in capitals (see [`CHROME_LABELS`]); the same word in
+/// title case may be a name ("Close", "Read").
+fn is_chrome_label(w: &Word) -> bool {
+    CHROME_LABELS.contains(&w.lower()) && is_shouted(std::slice::from_ref(w))
+}
+
+/// "House Republicans", "Senate GOP", "House Democratic" (before
+/// "leaders"): a chamber's members of a party, named as the chamber and
+/// the party's members ("House Republicans"), so that every spelling is
+/// one name. "the Republican Senate" is the chamber. `None` for anything
+/// else.
+pub fn chamber_party(words: &[Word]) -> Option<String> {
+    let members = |w: &Word| match w.text {
+        "Democratic" | "Democrat" | "Democrats" => Some("Democrats"),
+        "Republican" | "Republicans" | "GOP" => Some("Republicans"),
+        _ => None,
+    };
+    let chamber = |w: &Word| w.is("House") || w.is("Senate");
+    match words {
+        [c, p] if chamber(c) => members(p).map(|m| format!("{} {m}", c.text)),
+        [p, c] if chamber(c) => members(p).map(|_| c.text.to_string()),
+        _ => None,
+    }
 }
 
 /// Words before "May" that make it the month: "in May", "last May".
@@ -1825,6 +1873,40 @@ mod tests {
             class_of("Immigration and Customs Enforcement").0,
             NameClass::Org
         ));
+    }
+
+    #[test]
+    fn page_labels_in_capitals_are_not_names() {
+        let runs = |text: &str| -> Vec<String> {
+            let mut lower = String::new();
+            let ws = words(text, &mut lower);
+            capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect()
+        };
+        assert_eq!(
+            runs("WATCH Obama speak. CLOSE Hillary Clinton spoke."),
+            ["Obama", "Hillary Clinton"]
+        );
+        assert_eq!(
+            runs("They met Glenn Close and Lou Reed."),
+            ["Glenn Close", "Lou Reed"]
+        );
+    }
+
+    #[test]
+    fn a_chambers_party_members_are_one_name() {
+        let name = |text: &str| {
+            let mut lower = String::new();
+            let ws = words(text, &mut lower);
+            chamber_party(&ws)
+        };
+        assert_eq!(name("House GOP").as_deref(), Some("House Republicans"));
+        assert_eq!(
+            name("Senate Democratic").as_deref(),
+            Some("Senate Democrats")
+        );
+        assert_eq!(name("Republican Senate").as_deref(), Some("Senate"));
+        assert_eq!(name("House Judiciary"), None);
+        assert_eq!(name("Democratic Party"), None);
     }
 
     #[test]

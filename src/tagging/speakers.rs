@@ -929,10 +929,7 @@ fn party_voice(words: &[Word], run: &Range<usize>) -> Option<String> {
     };
     match &words[run.clone()] {
         [_] => gazetteer().lookup(members).map(|e| e.canonical.clone()),
-        [chamber, _] if chamber.is("House") || chamber.is("Senate") => {
-            Some(format!("{} {members}", chamber.text))
-        }
-        _ => None,
+        pair => super::names::chamber_party(pair),
     }
 }
 
