@@ -604,13 +604,15 @@ pub fn paragraph_entities(p: &Prepared, people: &People) -> Vec<Entity> {
                     // "agriculture department Defra"
                     push(&mut out, EntityKind::Org, name, "name:organisation-noun");
                 } else if LOCATIVES_SET.contains(prev)
+                    && next != "'s"
                     && !g.is_first_name(words[run.start].text)
                     && !is_party_member(words[run.end - 1].text)
                     && !is_org_head(words[run.end - 1].text)
                     && run.start >= 2
                     && words[run.start - 2].sentence == words[run.start].sentence
                 {
-                    // "a walk at Tweedbank", "in Mayfair".
+                    // "a walk at Tweedbank", "in Mayfair"; "in Trump's
+                    // orbit" names an owner, not a place.
                     push(&mut out, EntityKind::Place, name, "name:locative");
                 }
             }

@@ -596,7 +596,7 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
         if !is_name_word(&words[i])
             || NOT_NAMES_SET.contains(words[i].lower())
             || is_month_may(words, i)
-            || is_chrome_label(&words[i])
+            || is_chrome_label(words, i)
         {
             i += 1;
             continue;
@@ -686,9 +686,14 @@ const CHROME_LABELS: &[&str] = &[
 ];
 
 /// A page label in capitals (see [`CHROME_LABELS`]); the same word in
-/// title case may be a name ("Close", "Read").
-fn is_chrome_label(w: &Word) -> bool {
-    CHROME_LABELS.contains(&w.lower()) && is_shouted(std::slice::from_ref(w))
+/// title case may be a name ("Close", "Read"). A photo gallery's "Hide
+/// Caption" / "Show Caption" buttons are labels in any case.
+fn is_chrome_label(words: &[Word], i: usize) -> bool {
+    let w = &words[i];
+    let caption = |w: &Word| w.is("caption") || w.is("captions");
+    (CHROME_LABELS.contains(&w.lower()) && is_shouted(std::slice::from_ref(w)))
+        || caption(w)
+        || ((w.is("hide") || w.is("show")) && words.get(i + 1).is_some_and(caption))
 }
 
 /// "House Republicans", "Senate GOP", "House Democratic" (before
@@ -1889,6 +1894,10 @@ mod tests {
         assert_eq!(
             runs("They met Glenn Close and Lou Reed."),
             ["Glenn Close", "Lou Reed"]
+        );
+        assert_eq!(
+            runs("The debate ended. Hide Caption 1 of 10 Bernie Sanders spoke."),
+            ["Bernie Sanders"]
         );
     }
 
