@@ -756,12 +756,21 @@ fn subject_left(st: &ParagraphState, sentence: &Range<usize>, i: usize) -> Optio
         }
         if run.start > sentence.start + 1 {
             let before = &words[run.start - 1];
-            // "the Albanian embassy in London said": skip the place.
-            if (before.is("in") || before.is("at"))
+            // "the Albanian embassy in London said": skip the place; so
+            // too "his allies on Capitol Hill say", whatever the name.
+            let class = st.names.class(words, &run);
+            if ((before.is("in") || before.is("at"))
                 && matches!(
-                    st.names.class(words, &run),
+                    class,
                     NameClass::Known(EntityKind::Place, ..) | NameClass::Place
-                )
+                ))
+                || (before.is("on")
+                    && matches!(
+                        class,
+                        NameClass::Known(EntityKind::Place, ..)
+                            | NameClass::Place
+                            | NameClass::Unknown
+                    ))
             {
                 let k = run.start - 2;
                 if words[k].is_capitalised() && !words[k].is_punct() {
@@ -2118,6 +2127,9 @@ mod tests {
         );
         assert!(s[0].is_empty() && s[1].is_empty(), "{s:?}");
         assert_eq!(s[2], ["Pentagon"]);
+        // A name after "on" is where the speakers are, not who they are.
+        let s = speakers("His Republican allies on Capitol Hill say the inquiry is illegitimate.");
+        assert!(s[0].is_empty(), "{s:?}");
         assert_eq!(s[3], ["Turkey"]);
         assert_eq!(s[4], ["Trump campaign"]);
     }
