@@ -2128,8 +2128,8 @@ mod tests {
         assert!(s[0].is_empty() && s[1].is_empty(), "{s:?}");
         assert_eq!(s[2], ["Pentagon"]);
         // A name after "on" is where the speakers are, not who they are.
-        let s = speakers("His Republican allies on Capitol Hill say the inquiry is illegitimate.");
-        assert!(s[0].is_empty(), "{s:?}");
+        let on = speakers("His Republican allies on Capitol Hill say the inquiry is illegitimate.");
+        assert!(on[0].is_empty(), "{on:?}");
         assert_eq!(s[3], ["Turkey"]);
         assert_eq!(s[4], ["Trump campaign"]);
     }
