@@ -1160,7 +1160,31 @@ pub fn is_party_member(w: &str) -> bool {
     )
 }
 
-/// Honours and degrees written after a name.
+/// "Jr.", "Sr", "III": the generation a name is written with, spelt one
+/// way ("Jr" and "Jr." are both "Jr.").
+pub fn generation_suffix(w: &str) -> Option<&'static str> {
+    let w = w.trim_end_matches('.');
+    if w.eq_ignore_ascii_case("jr") {
+        Some("Jr.")
+    } else if w.eq_ignore_ascii_case("sr") {
+        Some("Sr.")
+    } else {
+        ["II", "III", "IV"]
+            .into_iter()
+            .find(|g| g.eq_ignore_ascii_case(w))
+    }
+}
+
+/// `name` without a generation after it: "Donald Trump" for "Donald Trump
+/// Jr.", to find its surname.
+fn without_generation(name: &str) -> &str {
+    match name.rsplit_once(' ') {
+        Some((rest, last)) if generation_suffix(last).is_some() => rest,
+        _ => name,
+    }
+}
+
+/// Honours, degrees and generations written after a name.
 pub fn is_post_nominal(w: &str) -> bool {
     matches!(
         w.trim_end_matches('.'),
@@ -1180,6 +1204,7 @@ pub fn is_post_nominal(w: &str) -> bool {
             | "MD"
             | "III"
             | "II"
+            | "IV"
     )
 }
 
@@ -1189,10 +1214,20 @@ pub fn is_post_nominal(w: &str) -> bool {
 /// one speaker and one person with the body's mentions; a word alone
 /// ("USA", "CORRECTION") may be no name at all and stays as written.
 pub fn person_name(words: &[Word], start: usize, mut end: usize) -> String {
+    // Honours and degrees go; a generation stays with the name, spelt one
+    // way: "Donald Trump Jr." is not his father.
+    let mut generation = None;
     while end > start + 1 && is_post_nominal(words[end - 1].text) {
         end -= 1;
+        if generation.is_none() && end > start + 1 {
+            generation = generation_suffix(words[end].text);
+        }
     }
-    let name = join(words, &(start..end));
+    let mut name = join(words, &(start..end));
+    if let Some(g) = generation {
+        name.push(' ');
+        name.push_str(g);
+    }
     if end - start >= 2
         && is_shouted(&words[start..end])
         && gazetteer().is_first_name(words[start].text)
@@ -1501,10 +1536,13 @@ impl People {
         }
         // A longer form of a known name replaces it ("George Bush" → "George W Bush").
         let id = self.people.len();
-        let last = name
+        // The surname, before any generation: "Trump" and "Trump Jr." both
+        // find Donald Trump Jr.
+        let base = without_generation(&name);
+        let last = base
             .split_whitespace()
             .last()
-            .unwrap_or(&name)
+            .unwrap_or(base)
             .to_lowercase();
         self.by_part.entry(last).or_default().push(id);
         let lower = name.to_lowercase();
@@ -1550,7 +1588,19 @@ impl People {
         if let Some(&i) = self.by_full.get(lower) {
             return Some(&self.people[i]);
         }
-        let last = lower.split_whitespace().last()?;
+        // "Trump Jr" is written as the name is kept: "trump jr.".
+        let spelt;
+        let lower = match lower.rsplit_once(' ') {
+            Some((base, g)) => match generation_suffix(g) {
+                Some(g) => {
+                    spelt = format!("{base} {}", g.to_lowercase());
+                    spelt.as_str()
+                }
+                None => lower,
+            },
+            None => lower,
+        };
+        let last = without_generation(lower).split_whitespace().last()?;
         let Some(ids) = self.by_part.get(last) else {
             // "Sir John" for Sir John Bourn: a lone first name, if only one
             // person of the article has it.
@@ -1577,11 +1627,23 @@ impl People {
             known => Some(known),
         };
         let at = self.at.get();
+        // "Trump" is Donald Trump Jr. only in an article that names no
+        // other Trump without a generation.
+        let of_gender = |p: &Person| gender.is_none_or(|g| p.gender == g);
+        let exact = ids
+            .iter()
+            .any(|&id| self.people[id].lower.ends_with(lower) && of_gender(&self.people[id]));
         let candidates = || {
             ids.iter()
                 .map(|&id| &self.people[id])
-                .filter(|p| p.lower.ends_with(lower))
-                .filter(move |p| gender.is_none_or(|g| p.gender == g))
+                .filter(move |p| {
+                    if exact {
+                        p.lower.ends_with(lower)
+                    } else {
+                        without_generation(&p.lower).ends_with(lower)
+                    }
+                })
+                .filter(move |p| of_gender(p))
         };
         let first_named = |p: &&Person| p.named_at.first().copied();
         let chosen = candidates()
@@ -1795,8 +1857,8 @@ mod tests {
             &mut lower,
         );
         assert_eq!(person_name(&ws, 0, 2), "Amy Goodman");
-        // "III" is a post-nominal, left out as for any name.
-        assert_eq!(person_name(&ws, 3, 7), "John F. McCain");
+        // A generation stays with the name.
+        assert_eq!(person_name(&ws, 3, 7), "John F. McCain III");
         assert_eq!(person_name(&ws, 8, 10), "Sean O'Brien-Smith");
         let ws = words("Amy Goodman and NATO", &mut lower);
         assert_eq!(person_name(&ws, 0, 2), "Amy Goodman");

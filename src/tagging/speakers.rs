@@ -1851,11 +1851,11 @@ mod tests {
 
     /// Letters after a name and a title word as a surname do not cut the
     /// name short: "Martin Luther King Jr.", "Sen. Angus S. King",
-    /// "Gen. Joseph Dunford, Jr.".
+    /// "Gen. Joseph Dunford, Jr.". A generation stays with the name.
     #[test]
     fn suffixes_and_title_surnames_keep_the_name() {
         let s = speakers("Martin Luther King Jr. said the arc bends toward justice.\n\nSen. Angus S. King warned that the vote would fail.\n\nGen. Joseph Dunford, Jr. declared no changes.\n\nDeputy Prime Minister Nick Clegg said it was wrong.");
-        assert_eq!(s[0], ["Martin Luther King"]);
+        assert_eq!(s[0], ["Martin Luther King Jr."]);
         assert_eq!(s[1], ["Angus S. King"]);
         assert_eq!(s[2], ["Joseph Dunford"]);
         assert_eq!(s[3], ["Nick Clegg"]);
@@ -2156,6 +2156,21 @@ mod tests {
         assert_eq!(s[2], [("Democratic Party".to_string(), SpeakerKind::Org)]);
         let s = speaker_kinds("Jordan said it would close the border.");
         assert_eq!(s[0], [("Jordan".to_string(), SpeakerKind::Org)]);
+    }
+
+    #[test]
+    fn a_son_is_not_his_father() {
+        let s = speakers(
+            "Donald Trump Jr. said the meeting was short. President Donald Trump said it was fine.\n\n\
+             Trump Jr said he regretted nothing.\n\n\
+             Trump said the son was right.",
+        );
+        assert_eq!(s[0], ["Donald Trump Jr.", "Donald Trump"]);
+        assert_eq!(s[1], ["Donald Trump Jr."]);
+        assert_eq!(s[2], ["Donald Trump"]);
+        // An article that names only the son: his surname is his.
+        let s = speakers("Donald Trump Jr. spoke first.\n\nTrump said the meeting was short.");
+        assert_eq!(s[1], ["Donald Trump Jr."]);
     }
 
     #[test]
