@@ -822,15 +822,21 @@ fn and_joins_institution(words: &[Word], run: std::ops::Range<usize>) -> bool {
 /// first-name list knows ("President Obama of the United States"); a
 /// title alone is not ("Secretary of State").
 fn person_so_far(words: &[Word], run: std::ops::Range<usize>) -> bool {
-    if words[run.clone()].iter().any(|w| is_org_head(w.text)) {
-        return false;
-    }
+    // An organisation word in the title is part of the role ("Senate
+    // Majority Leader Mitch McConnell of Kentucky"); in the name it makes
+    // an organisation.
+    let no_org_head = |ws: &[Word]| !ws.iter().any(|w| is_org_head(w.text));
     match after_last_title(words, &run) {
         Some(name_start) => {
             (1..=3).contains(&(run.end.saturating_sub(name_start)))
                 && words[name_start..run.end].iter().all(Word::is_capitalised)
+                && no_org_head(&words[name_start..run.end])
         }
-        None => (2..=3).contains(&run.len()) && gazetteer().is_first_name(words[run.start].text),
+        None => {
+            (2..=3).contains(&run.len())
+                && gazetteer().is_first_name(words[run.start].text)
+                && no_org_head(&words[run])
+        }
     }
 }
 
@@ -1875,6 +1881,10 @@ mod tests {
         assert_eq!(
             runs("Sen. Lindsey Graham of South Carolina spoke."),
             ["Sen. Lindsey Graham", "South Carolina"]
+        );
+        assert_eq!(
+            runs("Senate Majority Leader Mitch McConnell of Kentucky spoke."),
+            ["Senate Majority Leader Mitch McConnell", "Kentucky"]
         );
         assert_eq!(
             runs("Sen. Kamala Harris of California and President Obama of the United States."),
