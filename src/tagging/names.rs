@@ -702,15 +702,10 @@ fn is_chrome_label(words: &[Word], i: usize) -> bool {
 /// one name. "the Republican Senate" is the chamber. `None` for anything
 /// else.
 pub fn chamber_party(words: &[Word]) -> Option<String> {
-    let members = |w: &Word| match w.text {
-        "Democratic" | "Democrat" | "Democrats" => Some("Democrats"),
-        "Republican" | "Republicans" | "GOP" => Some("Republicans"),
-        _ => None,
-    };
     let chamber = |w: &Word| w.is("House") || w.is("Senate");
     match words {
-        [c, p] if chamber(c) => members(p).map(|m| format!("{} {m}", c.text)),
-        [p, c] if chamber(c) => members(p).map(|_| c.text.to_string()),
+        [c, p] if chamber(c) => party_members(p.text).map(|m| format!("{} {m}", c.text)),
+        [p, c] if chamber(c) => party_members(p.text).map(|_| c.text.to_string()),
         _ => None,
     }
 }
@@ -1160,10 +1155,17 @@ fn known_rule(kind: EntityKind) -> &'static str {
 
 /// A member of a party, as a label before a name: "Republican", "Democrats".
 pub fn is_party_member(w: &str) -> bool {
-    matches!(
-        w,
-        "Republican" | "Republicans" | "Democrat" | "Democrats" | "Democratic" | "GOP"
-    )
+    party_members(w).is_some()
+}
+
+/// The party's members a label names, in the plural the party speaks
+/// under: "Democratic" → "Democrats", "GOP" → "Republicans".
+pub fn party_members(w: &str) -> Option<&'static str> {
+    match w {
+        "Democratic" | "Democrat" | "Democrats" => Some("Democrats"),
+        "Republican" | "Republicans" | "GOP" => Some("Republicans"),
+        _ => None,
+    }
 }
 
 /// "Jr.", "Sr", "III": the generation a name is written with, spelt one

@@ -927,15 +927,7 @@ fn speaks_for_a_body(words: &[Word], run: &Range<usize>, cls: &NameClass) -> boo
 /// a voice noun stands for the party, or the party's members in a chamber
 /// ("Senate Republicans"), as the label in the plural does when it speaks.
 fn party_voice(words: &[Word], run: &Range<usize>) -> Option<String> {
-    let label = words[run.end - 1].text;
-    if !super::names::is_party_member(label) {
-        return None;
-    }
-    let members = match label {
-        "Democratic" | "Democrat" | "Democrats" => "Democrats",
-        "Republican" | "Republicans" | "GOP" => "Republicans",
-        _ => return None,
-    };
+    let members = super::names::party_members(words[run.end - 1].text)?;
     match &words[run.clone()] {
         [_] => gazetteer().lookup(members).map(|e| e.canonical.clone()),
         pair => super::names::chamber_party(pair),
@@ -2127,11 +2119,11 @@ mod tests {
         );
         assert!(s[0].is_empty() && s[1].is_empty(), "{s:?}");
         assert_eq!(s[2], ["Pentagon"]);
+        assert_eq!(s[3], ["Turkey"]);
+        assert_eq!(s[4], ["Trump campaign"]);
         // A name after "on" is where the speakers are, not who they are.
         let on = speakers("His Republican allies on Capitol Hill say the inquiry is illegitimate.");
         assert!(on[0].is_empty(), "{on:?}");
-        assert_eq!(s[3], ["Turkey"]);
-        assert_eq!(s[4], ["Trump campaign"]);
     }
 
     #[test]
