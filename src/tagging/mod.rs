@@ -312,7 +312,7 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
     let mut texts = Texts::of(&article);
     let prepared = prepare(&article, &mut texts);
     let people = names::People::learn(&prepared);
-    let entities: Vec<Vec<Entity>> = prepared
+    let mut entities: Vec<Vec<Entity>> = prepared
         .iter()
         .enumerate()
         .map(|(at, p)| {
@@ -322,7 +322,6 @@ pub fn tag_article(mut article: Article) -> TaggedArticle {
             entities::paragraph_entities(p, &people)
         })
         .collect();
-    let mut entities = entities;
     resolve_bare_weapons(&mut entities);
     let speakers = speakers::attribute(&prepared, &people);
     let paragraphs = std::mem::take(&mut article.paragraphs)
