@@ -691,7 +691,8 @@ const CHROME_LABELS: &[&str] = &[
 fn is_chrome_label(words: &[Word], i: usize) -> bool {
     let w = &words[i];
     let caption = |w: &Word| w.is("caption") || w.is("captions");
-    (CHROME_LABELS.contains(&w.lower()) && is_shouted(std::slice::from_ref(w)))
+    // Capitals first: most name words are in title case.
+    (is_shouted(std::slice::from_ref(w)) && CHROME_LABELS.contains(&w.lower()))
         || caption(w)
         || ((w.is("hide") || w.is("show")) && words.get(i + 1).is_some_and(caption))
 }
@@ -1712,6 +1713,13 @@ mod tests {
         (classify_run(&ws, &run), join(&ws, &run))
     }
 
+    /// The capitalised runs of `text`, as `join` writes them.
+    fn runs(text: &str) -> Vec<String> {
+        let mut lower = String::new();
+        let ws = words(text, &mut lower);
+        capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect()
+    }
+
     /// Joined on the stack or not, a run reads as `join` writes it.
     #[test]
     fn runs_joined_on_the_stack_read_as_joined() {
@@ -1875,11 +1883,6 @@ mod tests {
 
     #[test]
     fn connectors_join_organisations_not_a_person_to_what_follows() {
-        let runs = |text: &str| -> Vec<String> {
-            let mut lower = String::new();
-            let ws = words(text, &mut lower);
-            capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect()
-        };
         assert_eq!(
             runs("Sen. Lindsey Graham of South Carolina spoke."),
             ["Sen. Lindsey Graham", "South Carolina"]
@@ -1924,11 +1927,6 @@ mod tests {
 
     #[test]
     fn and_joins_an_institutions_name_not_two_names() {
-        let runs = |text: &str| -> Vec<String> {
-            let mut lower = String::new();
-            let ws = words(text, &mut lower);
-            capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect()
-        };
         assert_eq!(
             runs("The Food and Drug Administration and U.S. Customs and Border Protection agreed."),
             [
@@ -1956,11 +1954,6 @@ mod tests {
 
     #[test]
     fn page_labels_in_capitals_are_not_names() {
-        let runs = |text: &str| -> Vec<String> {
-            let mut lower = String::new();
-            let ws = words(text, &mut lower);
-            capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect()
-        };
         assert_eq!(
             runs("WATCH Obama speak. CLOSE Hillary Clinton spoke."),
             ["Obama", "Hillary Clinton"]
@@ -1994,11 +1987,6 @@ mod tests {
 
     #[test]
     fn may_next_to_a_date_is_the_month() {
-        let runs = |text: &str| -> Vec<String> {
-            let mut lower = String::new();
-            let ws = words(text, &mut lower);
-            capitalised_runs(&ws).iter().map(|r| join(&ws, r)).collect()
-        };
         assert_eq!(runs("The vote in May was close."), Vec::<String>::new());
         assert_eq!(
             runs("It ran from May to July and again on May 5."),
