@@ -179,10 +179,29 @@ fn read_json_record(line: &str) -> Result<(JsonRecord, Option<String>, Vec<Strin
     Ok((rec, title, blocks))
 }
 
-/// The title (if the record has one) and paragraph texts of a JSON-lines
-/// record, unclassified: all a hit shown from the corpus needs.
-pub fn json_paragraphs(line: &str) -> Result<(Option<String>, Vec<String>), String> {
-    read_json_record(line).map(|(_, title, blocks)| (title, blocks))
+/// What a hit shows of a JSON-lines record, unclassified: its title (if it
+/// has one), paragraph texts, source and date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordText {
+    pub title: Option<String>,
+    pub paragraphs: Vec<String>,
+    pub source: Option<String>,
+    pub date: Option<String>,
+}
+
+/// A JSON-lines record read back for showing (see [`RecordText`]).
+pub fn json_paragraphs(line: &str) -> Result<RecordText, String> {
+    read_json_record(line).map(|(rec, title, paragraphs)| RecordText {
+        title,
+        paragraphs,
+        source: non_blank(rec.source),
+        date: non_blank(rec.date),
+    })
+}
+
+/// A metadata value, unless it is missing or blank.
+fn non_blank(value: Option<String>) -> Option<String> {
+    value.filter(|s| !s.trim().is_empty())
 }
 
 /// Reads one JSON-lines record. `line_no` is 1-based, used in the id when
@@ -195,9 +214,9 @@ pub fn parse_json_record(path: &str, line_no: usize, line: &str) -> Result<Artic
         _ => format!("{path}:{line_no}"),
     };
     let mut article = build_article(id, path, title, blocks);
-    article.source = rec.source.filter(|s| !s.trim().is_empty());
-    article.date = rec.date.filter(|s| !s.trim().is_empty());
-    article.url = rec.url.filter(|s| !s.trim().is_empty());
+    article.source = non_blank(rec.source);
+    article.date = non_blank(rec.date);
+    article.url = non_blank(rec.url);
     article.authors = match rec.authors {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s),
         Some(serde_json::Value::Array(a)) => {

@@ -30,7 +30,7 @@ use crate::tokenizer::{self, NEWS_TOKENIZER};
 
 /// Version of the schema and of what documents hold; another value means
 /// the index must be rebuilt from scratch.
-pub const INDEX_FORMAT: &str = "newsgrep-index-9";
+pub const INDEX_FORMAT: &str = "newsgrep-index-10";
 
 /// Memory for tantivy's writer, shared by its threads: enough for each
 /// thread to hold its half of AllSides' 920,000 tagged paragraphs (at 192
@@ -58,10 +58,8 @@ pub struct Fields {
     pub entity: Field,
     /// The paragraph's speakers and entities as a hit shows them.
     pub tags: Field,
-    pub source: Field,
     /// The source in lower case, for case-insensitive `--source`.
     pub source_key: Field,
-    pub date: Field,
     /// The date as days since 1970-01-01, for `--since`, `--until` and
     /// `--sort date`.
     pub day: Field,
@@ -99,31 +97,28 @@ pub fn schema() -> (Schema, Fields) {
         quoted: b.add_facet_field("quoted", FacetOptions::default()),
         entity: b.add_facet_field("entity", FacetOptions::default()),
         tags: b.add_text_field("tags", STORED),
-        source: b.add_text_field("source", STORED),
         source_key: b.add_text_field("source_key", exact),
-        date: b.add_text_field("date", STORED),
         day: b.add_i64_field("day", NumericOptions::default().set_indexed().set_fast()),
         dateline: b.add_text_field("dateline", STORED),
     };
     (b.build(), fields)
 }
 
-/// Stored fields: LZ4 in 32 KB blocks. Each hit shown decompresses its
+/// Stored fields: LZ4 in 16 KB blocks. Each hit shown decompresses its
 /// whole block, and tantivy makes a new zstd context for every block it
 /// reads: that runs two `cpuid` instructions (~5 µs each on a virtual
 /// machine, where the hypervisor traps them) on top of a slower decoder.
 /// AllSides, against zstd (level 3) in 8 KB blocks: the 40 benchmark
-/// searches 3-4% faster (sum of each query's fastest of 12 runs 125.1
-/// against 130.2 ms; CPU -3.5%) for a larger index (0.696x the corpus
-/// against 0.665x; LZ4 in 8 KB blocks 0.716x, in 64 KB 0.688x but no
-/// faster than zstd). Consecutive paragraphs of an article share path,
-/// key and source, which both compress well. An index keeps the
-/// compression and block size it was created with (older indexes stay
-/// zstd and readable).
+/// searches 3-4% faster in 32 KB blocks (sum of each query's fastest of
+/// 12 runs 125.1 against 130.2 ms), and 16 KB blocks, once source and date
+/// left the store, 3-5% faster again (111.7 against 117.6-119.0 ms) for
+/// an index of 0.690x the corpus (zstd 8 KB 0.665x; LZ4 8 KB would be
+/// ~0.70x, over the target). Consecutive paragraphs of an article share
+/// path and key, which compress well.
 fn settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Lz4,
-        docstore_blocksize: 32 * 1024,
+        docstore_blocksize: 16 * 1024,
         ..IndexSettings::default()
     }
 }
@@ -537,12 +532,11 @@ fn article_bytes(a: &crate::article::Article) -> usize {
     const PER_VALUE: usize = 12;
     let strings = [&a.path, &a.title]
         .into_iter()
-        .chain(a.source.iter().flat_map(|s| [s, s]))
-        .chain(&a.date)
+        .chain(&a.source)
         .chain(&a.dateline)
         .map(String::len)
         .sum::<usize>();
-    strings + 16 * PER_VALUE
+    strings + 14 * PER_VALUE
 }
 
 /// About the bytes a paragraph's own values add to its document. A
@@ -602,14 +596,8 @@ pub fn documents(tagged: &TaggedArticle, key: &str, f: &Fields) -> Vec<TantivyDo
             if !p.speakers.is_empty() || !p.entities.is_empty() {
                 doc.add_text(f.tags, encode_tags(p));
             }
-            if let Some(s) = &a.source {
-                doc.add_text(f.source, s);
-            }
             if let Some(s) = &source_key {
                 doc.add_text(f.source_key, s);
-            }
-            if let Some(d) = &a.date {
-                doc.add_text(f.date, d);
             }
             if let Some(day) = day {
                 doc.add_i64(f.day, day);

@@ -714,8 +714,8 @@ impl ShownArticle {
             path: path.to_string(),
             title: article.title.clone(),
             dateline: text(first, f.dateline),
-            source: text(first, f.source),
-            date: text(first, f.date),
+            source: article.source.clone(),
+            date: article.date.clone(),
             target,
             paragraphs,
         }

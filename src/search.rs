@@ -1058,7 +1058,6 @@ fn make_hit(
         (snippet.fragment().to_string(), ranges)
     };
     let (speakers, entities) = tags_of(doc, f);
-    let opt = |field| Some(first_text(doc, field)).filter(|s: &String| !s.is_empty());
     Hit {
         rank,
         score,
@@ -1072,8 +1071,8 @@ fn make_hit(
         highlights,
         speakers,
         entities,
-        source: opt(f.source),
-        date: opt(f.date),
+        source: article.and_then(|a| a.source.clone()),
+        date: article.and_then(|a| a.date.clone()),
         also: Vec::new(),
         context: Vec::new(),
     }
