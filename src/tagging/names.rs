@@ -117,6 +117,8 @@ const NOT_NAMES: &[&str] = &[
     "instead",
     "meantime",
     "indeed",
+    "candidate",
+    "nominee",
     "yes",
     "well",
     "just",
@@ -336,6 +338,7 @@ const ORG_HEADS: &[&str] = &[
     "fleet",
     "squadron",
     "unit",
+    "league",
 ];
 static ORG_HEADS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| ORG_HEADS.iter().chain(INSTITUTION_HEADS).copied().collect());
@@ -612,6 +615,10 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
                     && is_name_word(n)
                     && !NOT_NAMES_SET.contains(n.lower())
             });
+            if SENTENCE_ADVERBS.contains(&lower) {
+                i += 1;
+                continue;
+            }
             if (lower.ends_with("ed") || lower.ends_with("ing") || lower.ends_with("ly"))
                 && !next_is_name
                 && !g.is_first_name(words[i].text)
@@ -637,7 +644,9 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
             // "on" joins an organisation's name ("Council on Foreign
             // Relations"), not a person to a topic ("Trump on Kanye West").
             if CONNECTORS_SET.contains(lower)
-                && (lower != "and" || has_of || and_joins_institution(words, start..end))
+                && (lower != "and"
+                    || (has_of && and_continues_of_name(words, start..end))
+                    || and_joins_institution(words, start..end))
                 && (lower != "on" || words[start..end].iter().any(|w| is_org_head(w.text)))
                 && (is_name_particle(lower) || !person_so_far(words, start..end))
             {
@@ -662,6 +671,23 @@ pub fn capitalised_runs(words: &[Word]) -> Vec<std::ops::Range<usize>> {
     }
     runs
 }
+
+/// Adverbs that open a sentence and are never the start of a name
+/// ("Again Trump said", "Perhaps the Senate"); inside a title-case run
+/// they may be part of one ("Make America Great Again").
+const SENTENCE_ADVERBS: &[&str] = &[
+    "again",
+    "thus",
+    "therefore",
+    "hence",
+    "moreover",
+    "furthermore",
+    "nevertheless",
+    "nonetheless",
+    "otherwise",
+    "perhaps",
+    "already",
+];
 
 /// Labels a news page shows in capitals beside its text ("WATCH: Obama
 /// speaks", "CLOSE" on a caption): a scraper runs them into the names
@@ -809,6 +835,42 @@ fn and_joins_institution(words: &[Word], run: std::ops::Range<usize>) -> bool {
     }
     g.lookup(&join(words, &run)).is_none()
         && g.lookup(&join(words, &(after_start..after_end))).is_none()
+}
+
+/// Does "and" at `run.end` go on with a name joined by "of" or "for"
+/// ("Department of Health and Human Services", "Port Authority of New York
+/// and New Jersey")? Not when "the", an acronym or a body's name follows
+/// ("the Department of Justice and the FBI", "the House of Representatives
+/// and Senate"), nor when the part before is a whole name and the whole is not
+/// ("the Department of Justice and Mueller"), unless the whole is a name.
+fn and_continues_of_name(words: &[Word], run: std::ops::Range<usize>) -> bool {
+    let sentence = words[run.start].sentence;
+    let mut after_start = run.end + 1;
+    while words.get(after_start).is_some_and(|w| w.is("the")) {
+        after_start += 1;
+    }
+    let mut after_end = after_start;
+    while words.get(after_end).is_some_and(|w| {
+        w.sentence == sentence && is_name_word(w) && !NOT_NAMES_SET.contains(w.lower())
+    }) {
+        after_end += 1;
+    }
+    if after_end == after_start {
+        return true;
+    }
+    let g = gazetteer();
+    let whole_known = || g.lookup(&join(words, &(run.start..after_end))).is_some();
+    let after = &words[after_start..after_end];
+    let acronym = after.len() == 1 && after[0].text.chars().skip(1).any(char::is_uppercase);
+    // A place goes on ("of New York and New Jersey"), a body or a person
+    // does not ("the House of Representatives and Senate").
+    let own_name = g
+        .lookup(&join(words, &(after_start..after_end)))
+        .is_some_and(|e| e.kind != EntityKind::Place);
+    if acronym || own_name || after_start > run.end + 1 || g.lookup(&join(words, &run)).is_some() {
+        return whole_known();
+    }
+    true
 }
 
 /// Is the run so far a person's name? Then a connector after it starts
@@ -1025,9 +1087,13 @@ fn classify_words(words: &[Word], range: &std::ops::Range<usize>) -> NameClass {
         if name_start == range.end && is_title_run(words, &range) {
             return NameClass::Unknown;
         }
+        // "Major League Baseball": an organisation word after a title
+        // makes an organisation, not a major.
         if name_start < core.end
             && words[name_start].is_capitalised()
-            && !is_org_head(last)
+            && !words[name_start..range.end]
+                .iter()
+                .any(|w| is_org_head(w.text))
             && !is_shouted_non_name(&words[name_start..core.end])
         {
             let gender = words[range.start..name_start]
@@ -1949,6 +2015,48 @@ mod tests {
         assert!(matches!(
             class_of("Immigration and Customs Enforcement").0,
             NameClass::Org
+        ));
+    }
+
+    #[test]
+    fn and_goes_on_with_an_of_name_unless_another_name_follows() {
+        assert_eq!(
+            runs("The Department of Health and Human Services and the Port Authority of New York and New Jersey met."),
+            [
+                "Department of Health and Human Services",
+                "Port Authority of New York and New Jersey"
+            ]
+        );
+        assert_eq!(
+            runs("The Department of Justice and the FBI, the House of Representatives and Senate and the Department of Justice and Mueller."),
+            [
+                "Department of Justice",
+                "FBI",
+                "House of Representatives",
+                "Senate",
+                "Department of Justice",
+                "Mueller"
+            ]
+        );
+    }
+
+    #[test]
+    fn sentence_adverbs_and_candidate_start_no_name() {
+        assert_eq!(
+            runs("Perhaps Jared Kushner knew. Again Trump said no. Candidate Obama won. They chanted Make America Great Again."),
+            ["Jared Kushner", "Trump", "Obama", "Make America Great Again"]
+        );
+    }
+
+    #[test]
+    fn an_organisation_word_after_a_title_makes_an_organisation() {
+        assert!(matches!(
+            class_of("Major League Baseball").0,
+            NameClass::Org
+        ));
+        assert!(matches!(
+            class_of("Major John Smith").0,
+            NameClass::Person { .. }
         ));
     }
 
