@@ -339,6 +339,7 @@ const ORG_HEADS: &[&str] = &[
     "squadron",
     "unit",
     "league",
+    "panel",
 ];
 static ORG_HEADS_SET: std::sync::LazyLock<crate::text::WordSet> =
     std::sync::LazyLock::new(|| ORG_HEADS.iter().chain(INSTITUTION_HEADS).copied().collect());
@@ -2054,6 +2055,11 @@ mod tests {
             class_of("Major League Baseball").0,
             NameClass::Org
         ));
+        // "Panel" is one too, so "on" joins the rest of the name.
+        assert_eq!(
+            runs("The Intergovernmental Panel on Climate Change said so."),
+            ["Intergovernmental Panel on Climate Change"]
+        );
         assert!(matches!(
             class_of("Major John Smith").0,
             NameClass::Person { .. }
