@@ -811,12 +811,7 @@ fn is_mission_head(lower: &str) -> bool {
 fn and_joins_institution(words: &[Word], run: std::ops::Range<usize>) -> bool {
     let sentence = words[run.start].sentence;
     let after_start = run.end + 1;
-    let mut after_end = after_start;
-    while words.get(after_end).is_some_and(|w| {
-        w.sentence == sentence && is_name_word(w) && !NOT_NAMES_SET.contains(w.lower())
-    }) {
-        after_end += 1;
-    }
+    let after_end = name_words_end(words, after_start, sentence);
     let last = words[after_end - 1].lower();
     if after_end - after_start < 2 || !(is_institution_head(last) || is_mission_head(last)) {
         return false;
@@ -838,6 +833,17 @@ fn and_joins_institution(words: &[Word], run: std::ops::Range<usize>) -> bool {
         && g.lookup(&join(words, &(after_start..after_end))).is_none()
 }
 
+/// Where the name words from `start` on, within `sentence`, end.
+fn name_words_end(words: &[Word], start: usize, sentence: usize) -> usize {
+    let mut end = start;
+    while words.get(end).is_some_and(|w| {
+        w.sentence == sentence && is_name_word(w) && !NOT_NAMES_SET.contains(w.lower())
+    }) {
+        end += 1;
+    }
+    end
+}
+
 /// Does "and" at `run.end` go on with a name joined by "of" or "for"
 /// ("Department of Health and Human Services", "Port Authority of New York
 /// and New Jersey")? Not when "the", an acronym or a body's name follows
@@ -850,12 +856,7 @@ fn and_continues_of_name(words: &[Word], run: std::ops::Range<usize>) -> bool {
     while words.get(after_start).is_some_and(|w| w.is("the")) {
         after_start += 1;
     }
-    let mut after_end = after_start;
-    while words.get(after_end).is_some_and(|w| {
-        w.sentence == sentence && is_name_word(w) && !NOT_NAMES_SET.contains(w.lower())
-    }) {
-        after_end += 1;
-    }
+    let after_end = name_words_end(words, after_start, sentence);
     if after_end == after_start {
         return true;
     }
