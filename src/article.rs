@@ -75,13 +75,13 @@ const HEADLINE_MAX_CHARS: usize = 180;
 
 /// Reads a plain-text article in either layout.
 pub fn parse_txt(path: &str, content: &str) -> Article {
-    let (title, blocks) = txt_paragraphs(content);
-    build_article(path.to_string(), path, title, blocks)
+    let text = txt_paragraphs(content);
+    build_article(path.to_string(), path, text.title, text.paragraphs)
 }
 
 /// The headline (if the file has one) and paragraph texts of a plain-text
 /// article, unclassified: all a hit shown from the corpus needs.
-pub fn txt_paragraphs(content: &str) -> (Option<String>, Vec<String>) {
+pub fn txt_paragraphs(content: &str) -> RecordText {
     let content = content.strip_prefix('\u{FEFF}').unwrap_or(content);
     let lines: Vec<&str> = content.lines().collect();
     let has_blank = {
@@ -108,7 +108,12 @@ pub fn txt_paragraphs(content: &str) -> (Option<String>, Vec<String>) {
     if blocks.len() > 1 && reads_as_headline(&blocks[0]) {
         title = Some(blocks.remove(0));
     }
-    (title, blocks)
+    RecordText {
+        title,
+        paragraphs: blocks,
+        source: None,
+        date: None,
+    }
 }
 
 /// Splits on blank lines; inside a block, lines that each read as a short
@@ -179,8 +184,8 @@ fn read_json_record(line: &str) -> Result<(JsonRecord, Option<String>, Vec<Strin
     Ok((rec, title, blocks))
 }
 
-/// What a hit shows of a JSON-lines record, unclassified: its title (if it
-/// has one), paragraph texts, source and date.
+/// What a hit shows of a record, unclassified: its title (if it has one),
+/// paragraph texts, and a JSON-lines record's source and date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordText {
     pub title: Option<String>,

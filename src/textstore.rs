@@ -16,9 +16,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::article::{
-    json_paragraphs, parse_json_record, parse_txt, txt_paragraphs, Article, RecordText,
-};
+use crate::article::{json_paragraphs, parse_json_record, parse_txt, txt_paragraphs, Article};
 use crate::corpus::{decode, Format};
 use crate::error::{Error, Result};
 use crate::facets::NameTables;
@@ -413,15 +411,7 @@ fn read_back_from(
 ) -> Option<ArticleText> {
     let record = read_record(corpus, loc, key, files)?;
     let parts = match &record {
-        Record::Text(text) => {
-            let (title, paragraphs) = txt_paragraphs(text);
-            RecordText {
-                title,
-                paragraphs,
-                source: None,
-                date: None,
-            }
-        }
+        Record::Text(text) => txt_paragraphs(text),
         Record::Line(line) => json_paragraphs(line).ok()?,
     };
     let title = match parts.title {

@@ -833,6 +833,12 @@ fn and_joins_institution(words: &[Word], run: std::ops::Range<usize>) -> bool {
         && g.lookup(&join(words, &(after_start..after_end))).is_none()
 }
 
+/// A capital after the first letter: "FBI", "DoJ", "U.S." are names in
+/// any position, not words capitalised for opening a sentence.
+pub fn is_acronym(word: &str) -> bool {
+    word.chars().skip(1).any(char::is_uppercase)
+}
+
 /// Where the name words from `start` on, within `sentence`, end.
 fn name_words_end(words: &[Word], start: usize, sentence: usize) -> usize {
     let mut end = start;
@@ -863,7 +869,7 @@ fn and_continues_of_name(words: &[Word], run: std::ops::Range<usize>) -> bool {
     let g = gazetteer();
     let whole_known = || g.lookup(&join(words, &(run.start..after_end))).is_some();
     let after = &words[after_start..after_end];
-    let acronym = after.len() == 1 && after[0].text.chars().skip(1).any(char::is_uppercase);
+    let acronym = after.len() == 1 && is_acronym(after[0].text);
     // A place goes on ("of New York and New Jersey"), a body or a person
     // does not ("the House of Representatives and Senate").
     let own_name = g

@@ -849,7 +849,7 @@ fn voice_noun_phrase(st: &ParagraphState, sentence: &Range<usize>, j: usize) -> 
     // officials"), a word the paragraph capitalises elsewhere too, a name
     // the article gives.
     let word = words[run.start].text;
-    let acronym = is_acronym(word);
+    let acronym = super::names::is_acronym(word);
     let named_elsewhere = || {
         words.iter().enumerate().any(|(i, w)| {
             i != run.start && w.text == word && i > 0 && words[i - 1].sentence == w.sentence
@@ -914,15 +914,9 @@ fn speaks_for_a_body(words: &[Word], run: &Range<usize>, cls: &NameClass) -> boo
             words[run.clone()]
                 .iter()
                 .any(|w| super::names::is_org_head(w.text))
-                || is_acronym(words[run.start].text)
+                || super::names::is_acronym(words[run.start].text)
         }
     }
-}
-
-/// A capital after the first letter: "FBI", "DoJ", "U.S." are names in
-/// any position, not words capitalised for opening a sentence.
-fn is_acronym(word: &str) -> bool {
-    word.chars().skip(1).any(char::is_uppercase)
 }
 
 /// "Democratic officials", "Senate Republican aides": a party label before
